@@ -1,0 +1,189 @@
+// Package bot is the Telegram face of Delegate Desk: it turns updates into
+// calls on the programme and participants, and renders the results as
+// Telegram messages in each person's language. Domain logic lives in
+// internal/; this package only translates.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/programme"
+	"github.com/delegatedesk/delegatedesk/internal/store"
+)
+
+// Store is what the bot needs of the database.
+type Store interface {
+	DefaultEvent(ctx context.Context) (int64, error)
+	EventByCode(ctx context.Context, code string) (int64, error)
+	Programme(ctx context.Context, eventID int64) (*programme.Programme, error)
+	Participant(ctx context.Context, userID int64) (store.Participant, error)
+	SaveParticipant(ctx context.Context, p store.Participant) error
+}
+
+// Config configures a Bot.
+type Config struct {
+	Token  string
+	APIURL string
+	// DefaultLanguage is used for people whose Telegram language is not supported.
+	DefaultLanguage string
+	// Workers is how many updates are handled at once.
+	Workers int
+	// PollTimeout is the long-polling timeout.
+	PollTimeout time.Duration
+	// HandlerTimeout bounds the handling of one update.
+	HandlerTimeout time.Duration
+	// Now tells the time; the programme's "today" and "now" depend on it.
+	Now    func() time.Time
+	Logger *slog.Logger
+	// AfterUpdate, if set, is called when an update has been handled, with
+	// every reply to it sent (the console waits on it).
+	AfterUpdate func(updateID int64)
+}
+
+// Bot serves delegates over the Telegram Bot API.
+type Bot struct {
+	cfg   Config
+	store Store
+	cat   *l10n.Catalog
+	log   *slog.Logger
+	api   *tg.Bot
+}
+
+// New connects to the Bot API (getMe checks the token) and prepares the
+// handlers.
+func New(cfg Config, st Store, cat *l10n.Catalog) (*Bot, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 50 * time.Second
+	}
+	if cfg.HandlerTimeout <= 0 {
+		cfg.HandlerTimeout = 30 * time.Second
+	}
+	cfg.DefaultLanguage = l10n.Resolve(cfg.DefaultLanguage, "", "")
+	b := &Bot{cfg: cfg, store: st, cat: cat, log: cfg.Logger}
+	opts := []tg.Option{
+		tg.WithDefaultHandler(b.route),
+		tg.WithMiddlewares(b.finish, b.recover),
+		tg.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}),
+		tg.WithErrorsHandler(func(err error) { b.log.Warn("telegram", "err", redactToken(err, cfg.Token)) }),
+		tg.WithAllowedUpdates(tg.AllowedUpdates{"message", "callback_query"}),
+		// Handlers run on the workers themselves and the channel holds
+		// nothing: an update confirmed to Telegram is always being handled,
+		// and Start returns only when every handler has finished.
+		tg.WithNotAsyncHandlers(),
+		tg.WithWorkers(cfg.Workers),
+		tg.WithUpdatesChannelCap(0),
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, tg.WithServerURL(cfg.APIURL))
+	}
+	api, err := tg.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("bot: connect to the Bot API: %w", redactToken(err, cfg.Token))
+	}
+	b.api = api
+	return b, nil
+}
+
+// redactToken keeps the token out of an error that may reach a log.
+func redactToken(err error, token string) error {
+	if token == "" {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), token, "***"))
+}
+
+// Run sets the command menus and serves updates until ctx is done, then
+// waits for the handlers in flight.
+func (b *Bot) Run(ctx context.Context) error {
+	go b.setup(ctx)
+	b.log.Info("bot started", "workers", b.cfg.Workers)
+	b.api.Start(ctx)
+	b.log.Info("bot stopped")
+	return nil
+}
+
+// finish gives each handler a context of its own, so that a shutdown lets
+// it complete its replies, and reports handled updates.
+func (b *Bot) finish(next tg.HandlerFunc) tg.HandlerFunc {
+	return func(ctx context.Context, api *tg.Bot, upd *models.Update) {
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.HandlerTimeout)
+		defer cancel()
+		if b.cfg.AfterUpdate != nil {
+			defer b.cfg.AfterUpdate(upd.ID)
+		}
+		next(hctx, api, upd)
+	}
+}
+
+// recover keeps the bot alive when a handler panics: the person gets a polite
+// error and the panic is logged.
+func (b *Bot) recover(next tg.HandlerFunc) tg.HandlerFunc {
+	return func(ctx context.Context, api *tg.Bot, upd *models.Update) {
+		defer func() {
+			if v := recover(); v != nil {
+				b.log.Error("handler panicked", "update", upd.ID, "panic", v)
+				if chatID := chatOf(upd); chatID != 0 {
+					b.sendPlain(ctx, chatID, b.cat.For(b.langOf(userOf(upd))).HTML("error_internal", nil))
+				}
+				if upd.CallbackQuery != nil {
+					api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: upd.CallbackQuery.ID})
+				}
+			}
+		}()
+		next(ctx, api, upd)
+	}
+}
+
+func chatOf(upd *models.Update) int64 {
+	switch {
+	case upd.Message != nil:
+		return upd.Message.Chat.ID
+	case upd.CallbackQuery != nil && upd.CallbackQuery.Message.Message != nil:
+		return upd.CallbackQuery.Message.Message.Chat.ID
+	}
+	return 0
+}
+
+func userOf(upd *models.Update) *models.User {
+	switch {
+	case upd.Message != nil:
+		return upd.Message.From
+	case upd.CallbackQuery != nil:
+		return &upd.CallbackQuery.From
+	}
+	return nil
+}
+
+// langOf guesses a person's language without their participant record.
+func (b *Bot) langOf(u *models.User) string {
+	if u == nil {
+		return b.cfg.DefaultLanguage
+	}
+	return l10n.Resolve("", u.LanguageCode, b.cfg.DefaultLanguage)
+}
+
+func (b *Bot) sendPlain(ctx context.Context, chatID int64, html string) {
+	_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML})
+	if err != nil {
+		b.log.Warn("send failed", "chat", chatID, "err", err)
+	}
+}

@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/programme"
+)
+
+var kindIcons = map[programme.Kind]string{
+	programme.KindLecture:  "🎤",
+	programme.KindVisit:    "🏛",
+	programme.KindMeeting:  "🤝",
+	programme.KindCeremony: "🎉",
+	programme.KindMeal:     "🍽",
+	programme.KindTransfer: "🚌",
+	programme.KindOther:    "📌",
+}
+
+var materialIcons = map[programme.MaterialKind]string{
+	programme.MaterialSlides:   "📊",
+	programme.MaterialPhotos:   "📷",
+	programme.MaterialDocument: "📄",
+	programme.MaterialVideo:    "🎬",
+	programme.MaterialLink:     "🔗",
+}
+
+func kindIcon(k programme.Kind) string {
+	if icon, ok := kindIcons[k]; ok {
+		return icon
+	}
+	return kindIcons[programme.KindOther]
+}
+
+const dayLayout = "20060102"
+
+func dayCode(t time.Time) string { return t.Format(dayLayout) }
+
+// parseDay reads a day of button data, in the programme's time zone.
+func parseDay(p *programme.Programme, s string) (time.Time, bool) {
+	t, err := time.ParseInLocation(dayLayout, s, p.Location())
+	return t, err == nil
+}
+
+// timeRange renders "09:00–10:30 KST" (the zone once, at the end).
+func timeRange(s programme.Session) string {
+	return l10n.Clock(s.Start) + "–" + l10n.ClockZone(s.End)
+}
+
+// clip shortens text to at most n characters, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// esc escapes programme text for an HTML message.
+func esc(s string) string { return html.EscapeString(s) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func id64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// venueName returns a session's venue name in the person's language, or "".
+func (r *request) venueName(s programme.Session) string {
+	v, ok := r.prog.Venue(s.Venue)
+	if !ok {
+		return ""
+	}
+	return v.Name.In(r.lang())
+}
+
+// sessionLine renders a session for a list: time, title, venue.
+func (r *request) sessionLine(s programme.Session) string {
+	var b strings.Builder
+	b.WriteString("<b>" + timeRange(s) + "</b>  " + kindIcon(s.Kind) + " " + esc(clip(s.Title.In(r.lang()), 120)))
+	if len(s.Groups) > 0 {
+		b.WriteString(" <i>(" + esc(strings.Join(s.Groups, ", ")) + ")</i>")
+	}
+	if v := r.venueName(s); v != "" {
+		b.WriteString("\n📍 " + esc(clip(v, 80)))
+	}
+	return b.String()
+}
+
+// sessionButton opens a session's details.
+func (r *request) sessionButton(s programme.Session) keyboardRow {
+	label := l10n.Clock(s.Start) + " " + s.Title.In(r.lang())
+	return keyboardRow{callbackButton(clip(label, 48), data(cbSession, id64(r.prog.Event.StoreID), s.ID))}
+}

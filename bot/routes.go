@@ -1,0 +1,177 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+type handler func(*request)
+
+// menu lists the commands shown in Telegram's command menu, in order.
+var menu = []string{"schedule", "now", "next", "venues", "materials", "language", "help"}
+
+// commands maps every command to its handler.
+func (b *Bot) commands() map[string]handler {
+	return map[string]handler{
+		"start":     b.start,
+		"help":      b.help,
+		"language":  b.language,
+		"schedule":  b.schedule,
+		"now":       b.now,
+		"next":      b.next,
+		"venues":    b.venues,
+		"materials": b.materials,
+	}
+}
+
+// Button data is "action:field:field…"; the fields never contain ':'.
+const (
+	cbLanguage     = "lang"  // lang:<code>
+	cbDay          = "day"   // day:<event>:<yyyymmdd>:<page>
+	cbSession      = "ses"   // ses:<event>:<session>
+	cbVenues       = "vens"  // vens:<event>
+	cbVenue        = "ven"   // ven:<event>:<venue>
+	cbMaterials    = "mats"  // mats:<event>
+	cbMaterialsDay = "matd"  // matd:<event>:<yyyymmdd or "general">
+	cbMaterial     = "mat"   // mat:<event>:<material>
+)
+
+// callbacks maps every button action to its handler and the number of
+// fields its data must have.
+func (b *Bot) callbacks() map[string]struct {
+	fields int
+	h      handler
+} {
+	type entry = struct {
+		fields int
+		h      handler
+	}
+	return map[string]entry{
+		cbLanguage:     {1, b.languageChosen},
+		cbDay:          {3, b.scheduleDay},
+		cbSession:      {2, b.session},
+		cbVenues:       {1, b.venueList},
+		cbVenue:        {2, b.venue},
+		cbMaterials:    {1, b.materialDays},
+		cbMaterialsDay: {2, b.materialsOfDay},
+		cbMaterial:     {2, b.material},
+	}
+}
+
+func data(action string, fields ...string) string {
+	return strings.Join(append([]string{action}, fields...), ":")
+}
+
+// route is the one entry point for updates: it answers private messages and
+// button presses and ignores everything else.
+func (b *Bot) route(ctx context.Context, _ *tg.Bot, upd *models.Update) {
+	switch {
+	case upd.Message != nil:
+		b.routeMessage(ctx, upd.Message)
+	case upd.CallbackQuery != nil:
+		b.routeCallback(ctx, upd.CallbackQuery)
+	}
+}
+
+func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
+	if msg.Chat.Type != models.ChatTypePrivate || msg.From == nil || msg.From.IsBot {
+		return
+	}
+	r, err := b.newRequest(ctx, msg.From, msg.Chat.ID)
+	if err != nil {
+		b.fail(ctx, msg.Chat.ID, msg.From, err)
+		return
+	}
+	name, args, ok := command(msg)
+	if !ok {
+		b.freeText(r)
+		return
+	}
+	h, known := b.commands()[name]
+	if !known {
+		r.reply(r.t("unknown_command", nil), nil)
+		return
+	}
+	r.args = args
+	h(r)
+}
+
+// command extracts "/name args" from a message, using Telegram's entities
+// (offsets in UTF-16 units) and ignoring an "@botname" suffix.
+func command(msg *models.Message) (name, args string, ok bool) {
+	for _, e := range msg.Entities {
+		if e.Type != models.MessageEntityTypeBotCommand || e.Offset != 0 {
+			continue
+		}
+		units := utf16.Encode([]rune(msg.Text))
+		if e.Length > len(units) {
+			return "", "", false
+		}
+		name = string(utf16.Decode(units[1:e.Length]))
+		name, _, _ = strings.Cut(name, "@")
+		args = strings.TrimSpace(string(utf16.Decode(units[e.Length:])))
+		return strings.ToLower(name), args, true
+	}
+	return "", "", false
+}
+
+func (b *Bot) routeCallback(ctx context.Context, cb *models.CallbackQuery) {
+	if cb.Message.Message == nil || cb.Message.Message.Chat.Type != models.ChatTypePrivate {
+		b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID})
+		return
+	}
+	chatID := cb.Message.Message.Chat.ID
+	r, err := b.newRequest(ctx, &cb.From, chatID)
+	if err != nil {
+		b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID})
+		b.fail(ctx, chatID, &cb.From, err)
+		return
+	}
+	r.cb = cb
+	defer r.answer("")
+	fields := strings.Split(cb.Data, ":")
+	e, ok := b.callbacks()[fields[0]]
+	if !ok || len(fields)-1 != e.fields {
+		b.log.Warn("invalid button data", "user", cb.From.ID, "data", cb.Data)
+		r.expired()
+		return
+	}
+	r.data = fields[1:]
+	e.h(r)
+}
+
+// expired answers a press of a button whose data no longer (or never did)
+// make sense.
+func (r *request) expired() {
+	r.answer(r.text("button_expired", nil))
+}
+
+// fail tells the person that something went wrong on our side.
+func (b *Bot) fail(ctx context.Context, chatID int64, user *models.User, err error) {
+	b.log.Error("handling failed", "chat", chatID, "err", err)
+	loc := b.cat.For(b.langOf(user))
+	b.sendPlain(ctx, chatID, loc.HTML("error_internal", nil))
+}
+
+// eventField resolves the event a button refers to, loading its programme
+// when it is not the one the person follows now.
+func (r *request) eventField(s string) bool {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return false
+	}
+	if r.prog != nil && r.prog.Event.StoreID == id {
+		return true
+	}
+	p, err := r.b.store.Programme(r.ctx, id)
+	if err != nil {
+		return false
+	}
+	r.prog = p
+	return true
+}

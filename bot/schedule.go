@@ -1,0 +1,161 @@
+package bot
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/programme"
+)
+
+type keyboardRow = []models.InlineKeyboardButton
+
+// sessionsPerPage keeps a day's message and its buttons short enough to read
+// on a phone and far below Telegram's 4096 characters.
+const sessionsPerPage = 8
+
+// schedule shows today's programme, or the nearest day of the event.
+func (b *Bot) schedule(r *request) {
+	if r.noProgramme() {
+		return
+	}
+	now := b.cfg.Now()
+	day, ok := r.prog.DayFor(now)
+	if !ok {
+		r.reply(r.t("schedule_empty", nil), nil)
+		return
+	}
+	var note string
+	days := r.prog.Days()
+	switch {
+	case now.Before(days[0]):
+		note = r.t("schedule_before", nil)
+	case now.After(days[len(days)-1].AddDate(0, 0, 1)):
+		note = r.t("schedule_after", nil)
+	}
+	text, kb := r.renderDay(day, 0)
+	if note != "" {
+		text = note + "\n\n" + text
+	}
+	r.reply(text, kb)
+}
+
+func (b *Bot) scheduleDay(r *request) {
+	if !r.eventField(r.data[0]) {
+		r.expired()
+		return
+	}
+	day, ok := parseDay(r.prog, r.data[1])
+	page, err := strconv.Atoi(r.data[2])
+	if !ok || err != nil || r.prog.DayIndex(day) < 0 || page < 0 || page*sessionsPerPage >= max(1, len(r.prog.SessionsOn(day))) {
+		r.expired()
+		return
+	}
+	r.answer("")
+	r.show(r.renderDay(day, page))
+}
+
+// renderDay renders one page of a day's programme with buttons for the
+// sessions' details and for the neighbouring days and pages.
+func (r *request) renderDay(day time.Time, page int) (string, keyboard) {
+	days := r.prog.Days()
+	idx := r.prog.DayIndex(day)
+	sessions := r.prog.SessionsOn(day)
+	ev := id64(r.prog.Event.StoreID)
+
+	var b strings.Builder
+	b.WriteString(r.t("schedule_header", l10n.Data{"Date": r.loc.Date(day), "Day": idx + 1, "Days": len(days)}))
+	b.WriteString("\n<i>" + esc(r.prog.Event.Title.In(r.lang())) + "</i>\n")
+	var kb keyboard
+	pages := (len(sessions) + sessionsPerPage - 1) / sessionsPerPage
+	if len(sessions) == 0 {
+		b.WriteString("\n" + r.t("schedule_empty", nil))
+	} else {
+		b.WriteString(r.loc.Plural("schedule_count", len(sessions), nil) + "\n")
+		from := page * sessionsPerPage
+		for _, s := range sessions[from:min(from+sessionsPerPage, len(sessions))] {
+			b.WriteString("\n" + r.sessionLine(s) + "\n")
+			kb = append(kb, r.sessionButton(s))
+		}
+		b.WriteString("\n" + r.t("schedule_zone", l10n.Data{"Zone": l10n.Zone(sessions[0].Start)}))
+	}
+
+	var pageRow keyboardRow
+	if page > 0 {
+		pageRow = append(pageRow, callbackButton(r.text("btn_page_prev", l10n.Data{"Page": page}), data(cbDay, ev, dayCode(day), itoa(page-1))))
+	}
+	if page+1 < pages {
+		pageRow = append(pageRow, callbackButton(r.text("btn_page_next", l10n.Data{"Page": page + 2}), data(cbDay, ev, dayCode(day), itoa(page+1))))
+	}
+	if len(pageRow) > 0 {
+		kb = append(kb, pageRow)
+	}
+	var dayRow keyboardRow
+	if idx > 0 {
+		dayRow = append(dayRow, callbackButton(r.text("btn_day_prev", l10n.Data{"Day": idx}), data(cbDay, ev, dayCode(days[idx-1]), "0")))
+	}
+	if idx+1 < len(days) {
+		dayRow = append(dayRow, callbackButton(r.text("btn_day_next", l10n.Data{"Day": idx + 2}), data(cbDay, ev, dayCode(days[idx+1]), "0")))
+	}
+	if len(dayRow) > 0 {
+		kb = append(kb, dayRow)
+	}
+	return b.String(), kb
+}
+
+// session shows a session's details: time, place, speakers, description and
+// its materials, with buttons for the venue pin and the files.
+func (b *Bot) session(r *request) {
+	if !r.eventField(r.data[0]) {
+		r.expired()
+		return
+	}
+	s, ok := r.prog.Session(r.data[1])
+	if !ok {
+		r.expired()
+		return
+	}
+	r.answer("")
+	r.show(r.renderSession(s))
+}
+
+func (r *request) renderSession(s programme.Session) (string, keyboard) {
+	lang := r.lang()
+	ev := id64(r.prog.Event.StoreID)
+	var b strings.Builder
+	b.WriteString(kindIcon(s.Kind) + " <b>" + esc(s.Title.In(lang)) + "</b>\n")
+	b.WriteString("<i>" + r.t("kind_"+string(s.Kind), nil) + "</i>\n\n")
+	b.WriteString("🗓 " + esc(r.loc.Date(s.Start)) + ", " + timeRange(s) + "\n")
+	var kb keyboard
+	if v, ok := r.prog.Venue(s.Venue); ok {
+		place := v.Name.In(lang)
+		if city := v.City.In(lang); city != "" {
+			place += ", " + city
+		}
+		b.WriteString("📍 " + esc(place) + "\n")
+		kb = append(kb, keyboardRow{callbackButton(clip(r.text("btn_venue", l10n.Data{"Venue": v.Name.In(lang)}), 48), data(cbVenue, ev, v.ID))})
+	}
+	if len(s.Speakers) > 0 {
+		b.WriteString("👤 " + r.loc.PluralHTML("session_speakers", len(s.Speakers), l10n.Data{"Names": strings.Join(s.Speakers, "; ")}) + "\n")
+	}
+	if len(s.Groups) > 0 {
+		b.WriteString("👥 " + r.t("session_groups", l10n.Data{"Groups": strings.Join(s.Groups, ", ")}) + "\n")
+	}
+	if d := s.Description.In(lang); d != "" {
+		b.WriteString("\n" + esc(clip(d, 2500)) + "\n")
+	}
+	if mats := r.prog.MaterialsOf(s.ID); len(mats) > 0 {
+		b.WriteString("\n" + r.t("session_materials", nil) + "\n")
+		for _, m := range mats {
+			b.WriteString(materialIcons[m.Kind] + " " + esc(clip(m.Title.In(lang), 120)) + "\n")
+			kb = append(kb, keyboardRow{r.materialButton(m)})
+		}
+	}
+	page := slices.IndexFunc(r.prog.SessionsOn(s.Start), func(o programme.Session) bool { return o.ID == s.ID }) / sessionsPerPage
+	kb = append(kb, keyboardRow{callbackButton(r.text("btn_back", nil), data(cbDay, ev, dayCode(s.Start), itoa(page)))})
+	return b.String(), kb
+}

@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"errors"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/store"
+)
+
+// start greets the person; a deep-link payload (/start <event code>)
+// makes them follow that event.
+func (b *Bot) start(r *request) {
+	var notice string
+	if r.args != "" {
+		id, err := b.store.EventByCode(r.ctx, r.args)
+		switch {
+		case err == nil:
+			r.part.EventID = id
+			if err := b.store.SaveParticipant(r.ctx, r.part); err != nil {
+				b.fail(r.ctx, r.chatID, r.user, err)
+				return
+			}
+			if err := r.loadProgramme(id); err != nil {
+				b.fail(r.ctx, r.chatID, r.user, err)
+				return
+			}
+		case errors.Is(err, store.ErrNotFound):
+			if r.prog != nil {
+				notice = r.t("start_unknown_event", l10n.Data{"Code": r.args, "Event": r.prog.Event.Title.In(r.lang())})
+			}
+		default:
+			b.fail(r.ctx, r.chatID, r.user, err)
+			return
+		}
+	}
+	if r.prog == nil {
+		r.reply(r.t("start_no_event", l10n.Data{"Name": r.user.FirstName}), nil)
+		return
+	}
+	text := r.t("start_greeting", l10n.Data{"Name": r.user.FirstName, "Event": r.prog.Event.Title.In(r.lang())})
+	if notice != "" {
+		text = notice + "\n\n" + text
+	}
+	r.reply(text+"\n\n"+r.t("help", nil), nil)
+}
+
+func (b *Bot) help(r *request) {
+	r.reply(r.t("help", nil), nil)
+}
+
+// language offers every supported language, each in its own name.
+func (b *Bot) language(r *request) {
+	var kb keyboard
+	var row []models.InlineKeyboardButton
+	for _, code := range l10n.Codes {
+		name := b.cat.Name(code)
+		if code == r.lang() {
+			name = "✓ " + name
+		}
+		row = append(row, callbackButton(name, data(cbLanguage, code)))
+		if len(row) == 3 {
+			kb, row = append(kb, row), nil
+		}
+	}
+	if len(row) > 0 {
+		kb = append(kb, row)
+	}
+	r.reply(r.t("language_prompt", nil), kb)
+}
+
+func (b *Bot) languageChosen(r *request) {
+	code := r.data[0]
+	if !l10n.Supported(code) {
+		r.expired()
+		return
+	}
+	r.part.Language = code
+	if err := b.store.SaveParticipant(r.ctx, r.part); err != nil {
+		r.answer("")
+		b.fail(r.ctx, r.chatID, r.user, err)
+		return
+	}
+	r.loc = b.cat.For(code)
+	r.answer("")
+	r.show(r.t("language_set", nil), nil)
+	// The command menu follows the chosen language in this chat.
+	b.setCommands(r.ctx, r.loc, &models.BotCommandScopeChat{ChatID: r.chatID}, "")
+}
+
+// setCommands sets the command menu for a scope and language code.
+func (b *Bot) setCommands(ctx context.Context, loc *l10n.Localizer, scope models.BotCommandScope, langCode string) {
+	cmds := make([]models.BotCommand, len(menu))
+	for i, c := range menu {
+		cmds[i] = models.BotCommand{Command: c, Description: loc.Text("cmd_"+c, nil)}
+	}
+	if _, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, Scope: scope, LanguageCode: langCode}); err != nil {
+		b.log.Warn("set commands failed", "lang", langCode, "err", err)
+	}
+}

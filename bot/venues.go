@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	tg "github.com/go-telegram/bot"
+
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/programme"
+)
+
+// venues lists the venues as buttons.
+func (b *Bot) venues(r *request) {
+	if r.noProgramme() {
+		return
+	}
+	r.reply(r.renderVenues())
+}
+
+func (b *Bot) venueList(r *request) {
+	if !r.eventField(r.data[0]) {
+		r.expired()
+		return
+	}
+	r.answer("")
+	r.show(r.renderVenues())
+}
+
+func (r *request) renderVenues() (string, keyboard) {
+	if len(r.prog.Venues) == 0 {
+		return r.t("venues_empty", nil), nil
+	}
+	var kb keyboard
+	for _, v := range r.prog.Venues {
+		label := v.Name.In(r.lang())
+		if city := v.City.In(r.lang()); city != "" {
+			label += " · " + city
+		}
+		kb = append(kb, keyboardRow{callbackButton(clip(label, 60), data(cbVenue, id64(r.prog.Event.StoreID), v.ID))})
+	}
+	return r.t("venues_header", nil), kb
+}
+
+// venue sends a venue's pin, then its address in the other languages (for a
+// taxi driver), its notes and map links.
+func (b *Bot) venue(r *request) {
+	if !r.eventField(r.data[0]) {
+		r.expired()
+		return
+	}
+	v, ok := r.prog.Venue(r.data[1])
+	if !ok {
+		r.expired()
+		return
+	}
+	r.answer("")
+	lang := r.lang()
+	_, err := b.api.SendVenue(r.ctx, &tg.SendVenueParams{
+		ChatID:    r.chatID,
+		Latitude:  v.Lat,
+		Longitude: v.Lon,
+		Title:     clip(v.Name.In(lang), 100),
+		Address:   clip(v.Address.In(lang), 200),
+	})
+	if err != nil {
+		b.log.Warn("send venue failed", "chat", r.chatID, "err", err)
+	}
+	r.reply(r.renderVenue(v))
+}
+
+func (r *request) renderVenue(v programme.Venue) (string, keyboard) {
+	lang := r.lang()
+	var b strings.Builder
+	b.WriteString("📍 <b>" + esc(v.Name.In(lang)) + "</b>\n" + esc(v.Address.In(lang)) + "\n")
+	for _, code := range l10n.Codes {
+		if a := v.Address[code]; a != "" && a != v.Address.In(lang) {
+			b.WriteString("\n" + r.t("venue_other_address", l10n.Data{"Language": r.b.cat.Name(code), "Address": a}))
+		}
+	}
+	if n := v.Notes.In(lang); n != "" {
+		b.WriteString("\n\nℹ️ " + esc(n))
+	}
+	b.WriteString(fmt.Sprintf("\n\n<code>%.6f, %.6f</code>", v.Lat, v.Lon))
+	row := keyboardRow{urlButton(r.text("btn_map_google", nil), fmt.Sprintf("https://www.google.com/maps/search/?api=1&query=%f,%f", v.Lat, v.Lon))}
+	if inKorea(v) {
+		// Google Maps gives no directions in Korea; Kakao Map does.
+		name := v.Name.In("ko")
+		row = append(keyboardRow{urlButton(r.text("btn_map_kakao", nil), fmt.Sprintf("https://map.kakao.com/link/map/%s,%f,%f", url.PathEscape(name), v.Lat, v.Lon))}, row...)
+	}
+	return b.String(), keyboard{row}
+}
+
+func inKorea(v programme.Venue) bool {
+	return v.Lat >= 33 && v.Lat <= 38.7 && v.Lon >= 124.5 && v.Lon <= 131.9
+}

@@ -1,0 +1,510 @@
+package programme
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FileVersion is the version of the programme file format this package reads
+// and writes.
+const FileVersion = 1
+
+// Format is a programme file's encoding.
+type Format string
+
+// Programme file formats.
+const (
+	YAML Format = "yaml"
+	JSON Format = "json"
+)
+
+// FormatOf guesses a file's format from its name, defaulting to YAML.
+func FormatOf(name string) Format {
+	if strings.HasSuffix(strings.ToLower(name), ".json") {
+		return JSON
+	}
+	return YAML
+}
+
+// The file shape, field for field. Texts are maps from language code to text.
+type fileDoc struct {
+	Version   int            `yaml:"version" json:"version"`
+	Event     fileEvent      `yaml:"event" json:"event"`
+	Venues    []fileVenue    `yaml:"venues,omitempty" json:"venues,omitempty"`
+	Sessions  []fileSession  `yaml:"sessions,omitempty" json:"sessions,omitempty"`
+	Materials []fileMaterial `yaml:"materials,omitempty" json:"materials,omitempty"`
+	FAQ       []fileFAQ      `yaml:"faq,omitempty" json:"faq,omitempty"`
+}
+
+type fileEvent struct {
+	Code      string   `yaml:"code" json:"code"`
+	Title     Text     `yaml:"title" json:"title"`
+	Timezone  string   `yaml:"timezone" json:"timezone"`
+	Countries []string `yaml:"countries,omitempty" json:"countries,omitempty"`
+	Contacts  Text     `yaml:"contacts,omitempty" json:"contacts,omitempty"`
+}
+
+type fileVenue struct {
+	ID      string   `yaml:"id" json:"id"`
+	Name    Text     `yaml:"name" json:"name"`
+	Address Text     `yaml:"address" json:"address"`
+	City    Text     `yaml:"city,omitempty" json:"city,omitempty"`
+	Lat     *float64 `yaml:"lat" json:"lat"`
+	Lon     *float64 `yaml:"lon" json:"lon"`
+	Notes   Text     `yaml:"notes,omitempty" json:"notes,omitempty"`
+}
+
+type fileSession struct {
+	ID          string   `yaml:"id" json:"id"`
+	Title       Text     `yaml:"title" json:"title"`
+	Description Text     `yaml:"description,omitempty" json:"description,omitempty"`
+	Start       string   `yaml:"start" json:"start"`
+	End         string   `yaml:"end" json:"end"`
+	Venue       string   `yaml:"venue,omitempty" json:"venue,omitempty"`
+	Speakers    []string `yaml:"speakers,omitempty" json:"speakers,omitempty"`
+	Kind        string   `yaml:"kind" json:"kind"`
+	Groups      []string `yaml:"groups,omitempty" json:"groups,omitempty"`
+}
+
+type fileMaterial struct {
+	ID      string `yaml:"id" json:"id"`
+	Title   Text   `yaml:"title" json:"title"`
+	Kind    string `yaml:"kind" json:"kind"`
+	Session string `yaml:"session,omitempty" json:"session,omitempty"`
+	URL     string `yaml:"url" json:"url"`
+}
+
+type fileFAQ struct {
+	ID       string              `yaml:"id" json:"id"`
+	Question map[string][]string `yaml:"question" json:"question"`
+	Answer   Text                `yaml:"answer" json:"answer"`
+}
+
+// Problem is one thing wrong with a programme file. Code names the rule that
+// failed so that callers can explain it in the reader's language; Error gives
+// an English explanation.
+type Problem struct {
+	// Path locates the field, e.g. "sessions[3].venue"; empty for the file as a whole.
+	Path string
+	// Line is the 1-based line in the file, or 0 where the format gives none.
+	Line int
+	Code ProblemCode
+	// Value is the offending value or, for syntax errors, the parser's message.
+	Value string
+}
+
+// ProblemCode names a validation rule.
+type ProblemCode string
+
+// Validation rules.
+const (
+	ProblemSyntax          ProblemCode = "syntax"
+	ProblemVersion         ProblemCode = "version"
+	ProblemRequired        ProblemCode = "required"
+	ProblemBadID           ProblemCode = "bad_id"
+	ProblemDuplicateID     ProblemCode = "duplicate_id"
+	ProblemUnknownVenue    ProblemCode = "unknown_venue"
+	ProblemUnknownSession  ProblemCode = "unknown_session"
+	ProblemBadTime         ProblemCode = "bad_time"
+	ProblemEndBeforeStart  ProblemCode = "end_before_start"
+	ProblemUnknownTimezone ProblemCode = "unknown_timezone"
+	ProblemUnknownLanguage ProblemCode = "unknown_language"
+	ProblemLatitude        ProblemCode = "latitude"
+	ProblemLongitude       ProblemCode = "longitude"
+	ProblemUnknownKind     ProblemCode = "unknown_kind"
+	ProblemBadCountry      ProblemCode = "bad_country"
+	ProblemBadURL          ProblemCode = "bad_url"
+)
+
+// Error describes the problem for logs; people read it localized (see the
+// problem_* messages in locales/).
+func (p Problem) Error() string {
+	var b strings.Builder
+	if p.Path != "" {
+		b.WriteString(p.Path + ": ")
+	}
+	b.WriteString(string(p.Code))
+	if p.Value != "" {
+		fmt.Fprintf(&b, " %q", p.Value)
+	}
+	if p.Line > 0 {
+		fmt.Fprintf(&b, " (line %d)", p.Line)
+	}
+	return b.String()
+}
+
+// InvalidError lists every problem found in a programme file.
+type InvalidError struct{ Problems []Problem }
+
+func (e *InvalidError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.Error()
+	}
+	return fmt.Sprintf("programme: %d problem(s):\n%s", len(e.Problems), strings.Join(lines, "\n"))
+}
+
+// Parse reads and validates a programme file. A file with any problem is
+// rejected whole with an *InvalidError listing every problem found.
+func Parse(data []byte, format Format) (*Programme, error) {
+	var doc fileDoc
+	var lines map[string]int
+	var problems []Problem
+	switch format {
+	case JSON:
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&doc); err != nil {
+			return nil, &InvalidError{[]Problem{jsonProblem(data, err)}}
+		}
+		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+			return nil, &InvalidError{[]Problem{{Code: ProblemSyntax, Value: "unexpected data after the top-level object"}}}
+		}
+		// JSON is YAML too: its node tree gives line numbers for the checks below.
+		lines = lineIndex(data)
+	default:
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&doc); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, &InvalidError{[]Problem{{Code: ProblemSyntax, Value: "the file is empty"}}}
+			}
+			return nil, &InvalidError{yamlProblems(err)}
+		}
+		lines = lineIndex(data)
+	}
+	p, problems := doc.toProgramme(problems)
+	for i := range problems {
+		problems[i].Line = lines[problems[i].Path]
+	}
+	if len(problems) > 0 {
+		return nil, &InvalidError{problems}
+	}
+	p.Normalize()
+	return p, nil
+}
+
+var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+func yamlProblems(err error) []Problem {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		out := make([]Problem, 0, len(te.Errors))
+		for _, e := range te.Errors {
+			out = append(out, lineProblem(e))
+		}
+		return out
+	}
+	return []Problem{lineProblem(strings.TrimPrefix(err.Error(), "yaml: "))}
+}
+
+func lineProblem(msg string) Problem {
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return Problem{Line: n, Code: ProblemSyntax, Value: m[2]}
+	}
+	return Problem{Code: ProblemSyntax, Value: msg}
+}
+
+func jsonProblem(data []byte, err error) Problem {
+	var off int64
+	var se *json.SyntaxError
+	var ue *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &ue):
+		off = ue.Offset
+	}
+	p := Problem{Code: ProblemSyntax, Value: strings.TrimPrefix(err.Error(), "json: ")}
+	if off > 0 && off <= int64(len(data)) {
+		p.Line = bytes.Count(data[:off], []byte("\n")) + 1
+	}
+	return p
+}
+
+// lineIndex maps field paths ("sessions[3].venue") to the line they stand on.
+func lineIndex(data []byte) map[string]int {
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], n.Content[i+1]
+				p := k.Value
+				if path != "" {
+					p = path + "." + k.Value
+				}
+				idx[p] = k.Line
+				walk(v, p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				idx[p] = c.Line
+				walk(c, p)
+			}
+		}
+	}
+	walk(root.Content[0], "")
+	return idx
+}
+
+var (
+	idPattern      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$`)
+	codePattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+	fileIDPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]{8,}$`)
+)
+
+const timeLayout = "2006-01-02T15:04"
+
+func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
+	add := func(path string, code ProblemCode, value string) {
+		problems = append(problems, Problem{Path: path, Code: code, Value: value})
+	}
+	if d.Version != FileVersion {
+		add("version", ProblemVersion, strconv.Itoa(d.Version))
+	}
+	checkText := func(path string, t Text, required bool) Text {
+		t = normalizeText(t)
+		for _, lang := range sortedKeys(t) {
+			if !slices.Contains(Languages, lang) {
+				add(path+"."+lang, ProblemUnknownLanguage, lang)
+			}
+		}
+		if required && t.In(Fallback) == "" {
+			add(path, ProblemRequired, "")
+		}
+		return t
+	}
+	requireID := func(path, id string, seen map[string]bool) {
+		switch {
+		case id == "":
+			add(path, ProblemRequired, "")
+		case !idPattern.MatchString(id):
+			add(path, ProblemBadID, id)
+		case seen[id]:
+			add(path, ProblemDuplicateID, id)
+		}
+		seen[id] = true
+	}
+
+	p := &Programme{}
+	e := d.Event
+	p.Event.Code = e.Code
+	switch {
+	case e.Code == "":
+		add("event.code", ProblemRequired, "")
+	case !codePattern.MatchString(e.Code):
+		add("event.code", ProblemBadID, e.Code)
+	}
+	p.Event.Title = checkText("event.title", e.Title, true)
+	p.Event.Contacts = checkText("event.contacts", e.Contacts, false)
+	p.Event.Timezone = e.Timezone
+	loc := time.UTC
+	if e.Timezone == "" {
+		add("event.timezone", ProblemRequired, "")
+	} else if l, err := time.LoadLocation(e.Timezone); err != nil || e.Timezone == "Local" {
+		add("event.timezone", ProblemUnknownTimezone, e.Timezone)
+	} else {
+		loc = l
+	}
+	for i, c := range e.Countries {
+		c = strings.ToUpper(strings.TrimSpace(c))
+		if !countryPattern.MatchString(c) {
+			add(fmt.Sprintf("event.countries[%d]", i), ProblemBadCountry, e.Countries[i])
+		}
+		p.Event.Countries = append(p.Event.Countries, c)
+	}
+
+	venues := map[string]bool{}
+	for i, v := range d.Venues {
+		path := fmt.Sprintf("venues[%d]", i)
+		requireID(path+".id", v.ID, venues)
+		nv := Venue{
+			ID:      v.ID,
+			Name:    checkText(path+".name", v.Name, true),
+			Address: checkText(path+".address", v.Address, true),
+			City:    checkText(path+".city", v.City, false),
+			Notes:   checkText(path+".notes", v.Notes, false),
+		}
+		if v.Lat == nil {
+			add(path+".lat", ProblemRequired, "")
+		} else if nv.Lat = *v.Lat; math.IsNaN(nv.Lat) || nv.Lat < -90 || nv.Lat > 90 {
+			add(path+".lat", ProblemLatitude, formatFloat(nv.Lat))
+		}
+		if v.Lon == nil {
+			add(path+".lon", ProblemRequired, "")
+		} else if nv.Lon = *v.Lon; math.IsNaN(nv.Lon) || nv.Lon < -180 || nv.Lon > 180 {
+			add(path+".lon", ProblemLongitude, formatFloat(nv.Lon))
+		}
+		p.Venues = append(p.Venues, nv)
+	}
+
+	sessions := map[string]bool{}
+	for i, s := range d.Sessions {
+		path := fmt.Sprintf("sessions[%d]", i)
+		requireID(path+".id", s.ID, sessions)
+		ns := Session{
+			ID:          s.ID,
+			Title:       checkText(path+".title", s.Title, true),
+			Description: checkText(path+".description", s.Description, false),
+			Venue:       s.Venue,
+			Speakers:    nonEmpty(s.Speakers),
+			Kind:        Kind(s.Kind),
+			Groups:      nonEmpty(s.Groups),
+		}
+		if ns.Kind == "" {
+			ns.Kind = KindOther
+		} else if !slices.Contains(Kinds, ns.Kind) {
+			add(path+".kind", ProblemUnknownKind, s.Kind)
+		}
+		var okStart, okEnd bool
+		ns.Start, okStart = parseLocal(path+".start", s.Start, loc, add)
+		ns.End, okEnd = parseLocal(path+".end", s.End, loc, add)
+		if okStart && okEnd && !ns.End.After(ns.Start) {
+			add(path+".end", ProblemEndBeforeStart, s.End)
+		}
+		if s.Venue != "" && !venues[s.Venue] {
+			add(path+".venue", ProblemUnknownVenue, s.Venue)
+		}
+		p.Sessions = append(p.Sessions, ns)
+	}
+
+	materials := map[string]bool{}
+	for i, m := range d.Materials {
+		path := fmt.Sprintf("materials[%d]", i)
+		requireID(path+".id", m.ID, materials)
+		nm := Material{
+			ID:      m.ID,
+			Title:   checkText(path+".title", m.Title, true),
+			Kind:    MaterialKind(m.Kind),
+			Session: m.Session,
+			URL:     strings.TrimSpace(m.URL),
+		}
+		if m.Kind == "" {
+			add(path+".kind", ProblemRequired, "")
+		} else if !slices.Contains(MaterialKinds, nm.Kind) {
+			add(path+".kind", ProblemUnknownKind, m.Kind)
+		}
+		if m.Session != "" && !sessions[m.Session] {
+			add(path+".session", ProblemUnknownSession, m.Session)
+		}
+		switch {
+		case nm.URL == "":
+			add(path+".url", ProblemRequired, "")
+		case !isWebURL(nm.URL) && !fileIDPattern.MatchString(nm.URL):
+			add(path+".url", ProblemBadURL, nm.URL)
+		}
+		p.Materials = append(p.Materials, nm)
+	}
+
+	faqs := map[string]bool{}
+	for i, f := range d.FAQ {
+		path := fmt.Sprintf("faq[%d]", i)
+		requireID(path+".id", f.ID, faqs)
+		nf := FAQ{ID: f.ID, Question: map[string][]string{}, Answer: checkText(path+".answer", f.Answer, true)}
+		for _, lang := range sortedKeys(f.Question) {
+			if !slices.Contains(Languages, normalizeLang(lang)) {
+				add(path+".question."+lang, ProblemUnknownLanguage, lang)
+			}
+			if q := nonEmpty(f.Question[lang]); len(q) > 0 {
+				nf.Question[normalizeLang(lang)] = append(nf.Question[normalizeLang(lang)], q...)
+			}
+		}
+		if len(nf.Question) == 0 {
+			add(path+".question", ProblemRequired, "")
+		}
+		p.FAQ = append(p.FAQ, nf)
+	}
+	return p, problems
+}
+
+func parseLocal(path, s string, loc *time.Location, add func(string, ProblemCode, string)) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		add(path, ProblemRequired, "")
+		return time.Time{}, false
+	}
+	for _, layout := range []string{timeLayout, "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, true
+		}
+	}
+	add(path, ProblemBadTime, s)
+	return time.Time{}, false
+}
+
+func formatLocal(t time.Time) string {
+	if t.Second() != 0 {
+		return t.Format("2006-01-02T15:04:05")
+	}
+	return t.Format(timeLayout)
+}
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// normalizeLang maps Telegram's "tl" to the "fil" used everywhere else.
+func normalizeLang(lang string) string {
+	if lang == "tl" {
+		return "fil"
+	}
+	return lang
+}
+
+// normalizeText trims every translation and drops empty ones, so that a
+// missing and an empty translation are the same thing.
+func normalizeText(t Text) Text {
+	out := Text{}
+	for lang, s := range t {
+		if s = strings.TrimSpace(s); s != "" {
+			out[normalizeLang(lang)] = s
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

@@ -1,0 +1,104 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations lists every schema change in order. Each one declares the
+// tables as they were at its time, so that later changes to the row types
+// never rewrite history. Never edit a migration that has shipped: add one.
+var migrations = []*gormigrate.Migration{
+	{
+		ID: "0001-programme-and-participants",
+		Migrate: func(tx *gorm.DB) error {
+			type event struct {
+				ID         int64  `gorm:"primaryKey"`
+				Code       string `gorm:"size:64;not null;uniqueIndex"`
+				Title      string `gorm:"not null"`
+				Timezone   string `gorm:"size:64;not null"`
+				Countries  string `gorm:"not null;default:'null'"`
+				Contacts   string `gorm:"not null;default:'null'"`
+				Revision   int64  `gorm:"not null;default:0"`
+				ImportedAt time.Time
+				CreatedAt  time.Time
+				UpdatedAt  time.Time
+			}
+			type venue struct {
+				ID      int64  `gorm:"primaryKey"`
+				EventID int64  `gorm:"not null;uniqueIndex:venues_event_key,priority:1"`
+				Event   event  `gorm:"constraint:OnDelete:CASCADE"`
+				Key     string `gorm:"size:48;not null;uniqueIndex:venues_event_key,priority:2"`
+				Name    string `gorm:"not null"`
+				Address string `gorm:"not null"`
+				City    string `gorm:"not null;default:'null'"`
+				Notes   string `gorm:"not null;default:'null'"`
+				Lat     float64
+				Lon     float64
+			}
+			type session struct {
+				ID          int64     `gorm:"primaryKey"`
+				EventID     int64     `gorm:"not null;uniqueIndex:sessions_event_key,priority:1;index:sessions_event_start,priority:1"`
+				Event       event     `gorm:"constraint:OnDelete:CASCADE"`
+				Key         string    `gorm:"size:48;not null;uniqueIndex:sessions_event_key,priority:2"`
+				Title       string    `gorm:"not null"`
+				Description string    `gorm:"not null;default:'null'"`
+				StartsAt    time.Time `gorm:"not null;index:sessions_event_start,priority:2"`
+				EndsAt      time.Time `gorm:"not null"`
+				VenueID     *int64
+				Venue       *venue `gorm:"constraint:OnDelete:RESTRICT"`
+				Speakers    string `gorm:"not null;default:'null'"`
+				Kind        string `gorm:"size:16;not null"`
+				Groups      string `gorm:"not null;default:'null'"`
+			}
+			type material struct {
+				ID        int64  `gorm:"primaryKey"`
+				EventID   int64  `gorm:"not null;uniqueIndex:materials_event_key,priority:1"`
+				Event     event  `gorm:"constraint:OnDelete:CASCADE"`
+				Key       string `gorm:"size:48;not null;uniqueIndex:materials_event_key,priority:2"`
+				Title     string `gorm:"not null"`
+				Kind      string `gorm:"size:16;not null"`
+				SessionID *int64
+				Session   *session `gorm:"constraint:OnDelete:RESTRICT"`
+				URL       string   `gorm:"not null"`
+			}
+			type faq struct {
+				ID       int64  `gorm:"primaryKey"`
+				EventID  int64  `gorm:"not null;uniqueIndex:faqs_event_key,priority:1"`
+				Event    event  `gorm:"constraint:OnDelete:CASCADE"`
+				Key      string `gorm:"size:48;not null;uniqueIndex:faqs_event_key,priority:2"`
+				Question string `gorm:"not null"`
+				Answer   string `gorm:"not null"`
+			}
+			type participant struct {
+				UserID           int64 `gorm:"primaryKey;autoIncrement:false"`
+				ChatID           int64 `gorm:"not null"`
+				FirstName        string
+				TelegramLanguage string `gorm:"size:35"`
+				Language         string `gorm:"size:8"`
+				EventID          *int64
+				Event            *event `gorm:"constraint:OnDelete:SET NULL"`
+				CreatedAt        time.Time
+				UpdatedAt        time.Time
+			}
+			return tx.Migrator().CreateTable(&event{}, &venue{}, &session{}, &material{}, &faq{}, &participant{})
+		},
+	},
+}
+
+func migrate(db *gorm.DB) error {
+	m := gormigrate.New(db, &gormigrate.Options{
+		TableName:                 "schema_migrations",
+		IDColumnName:              "id",
+		IDColumnSize:              255,
+		UseTransaction:            true,
+		ValidateUnknownMigrations: true,
+	}, migrations)
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}

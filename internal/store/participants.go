@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Participant is a person who talks to the bot.
+type Participant struct {
+	UserID int64
+	ChatID int64
+	// FirstName is the name Telegram gives, for greeting and for organisers.
+	FirstName string
+	// TelegramLanguage is the language_code Telegram last reported.
+	TelegramLanguage string
+	// Language is the language the participant chose with /language, or "".
+	Language string
+	// EventID is the event the participant follows, or 0 for the default one.
+	EventID int64
+}
+
+type participantRow struct {
+	UserID           int64 `gorm:"primaryKey;autoIncrement:false"`
+	ChatID           int64
+	FirstName        string
+	TelegramLanguage string
+	Language         string
+	EventID          *int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (participantRow) TableName() string { return "participants" }
+
+// Participant returns the participant with the given Telegram user id, or
+// ErrNotFound.
+func (s *Store) Participant(ctx context.Context, userID int64) (Participant, error) {
+	var r participantRow
+	err := s.db.WithContext(ctx).Take(&r, "user_id = ?", userID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Participant{}, ErrNotFound
+	}
+	if err != nil {
+		return Participant{}, fmt.Errorf("store: participant %d: %w", userID, err)
+	}
+	p := Participant{UserID: r.UserID, ChatID: r.ChatID, FirstName: r.FirstName,
+		TelegramLanguage: r.TelegramLanguage, Language: r.Language}
+	if r.EventID != nil {
+		p.EventID = *r.EventID
+	}
+	return p, nil
+}
+
+// SaveParticipant creates or updates a participant.
+func (s *Store) SaveParticipant(ctx context.Context, p Participant) error {
+	r := participantRow{UserID: p.UserID, ChatID: p.ChatID, FirstName: p.FirstName,
+		TelegramLanguage: p.TelegramLanguage, Language: p.Language}
+	if p.EventID != 0 {
+		r.EventID = &p.EventID
+	}
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "user_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"chat_id", "first_name", "telegram_language", "language", "event_id", "updated_at"}),
+	}).Create(&r).Error
+	if err != nil {
+		return fmt.Errorf("store: save participant %d: %w", p.UserID, err)
+	}
+	return nil
+}
