@@ -31,14 +31,14 @@ func (b *Bot) commands() map[string]handler {
 
 // Button data is "action:field:field…"; the fields never contain ':'.
 const (
-	cbLanguage     = "lang"  // lang:<code>
-	cbDay          = "day"   // day:<event>:<yyyymmdd>:<page>
-	cbSession      = "ses"   // ses:<event>:<session>
-	cbVenues       = "vens"  // vens:<event>
-	cbVenue        = "ven"   // ven:<event>:<venue>
-	cbMaterials    = "mats"  // mats:<event>
-	cbMaterialsDay = "matd"  // matd:<event>:<yyyymmdd or "general">
-	cbMaterial     = "mat"   // mat:<event>:<material>
+	cbLanguage     = "lang" // lang:<code>
+	cbDay          = "day"  // day:<event>:<yyyymmdd>:<page>
+	cbSession      = "ses"  // ses:<event>:<session>
+	cbVenues       = "vens" // vens:<event>
+	cbVenue        = "ven"  // ven:<event>:<venue>
+	cbMaterials    = "mats" // mats:<event>
+	cbMaterialsDay = "matd" // matd:<event>:<yyyymmdd or "general">
+	cbMaterial     = "mat"  // mat:<event>:<material>
 )
 
 // callbacks maps every button action to its handler and the number of

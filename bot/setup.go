@@ -22,10 +22,10 @@ func (b *Bot) setup(ctx context.Context) {
 
 func (b *Bot) describe(ctx context.Context, loc *l10n.Localizer, langCode string) {
 	b.setCommands(ctx, loc, nil, langCode)
-	if _, err := b.api.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: loc.Text("bot_description", nil), LanguageCode: langCode}); err != nil {
+	if _, err := b.api.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: loc.Text("bot_description", nil), LanguageCode: langCode}); err != nil && ctx.Err() == nil {
 		b.log.Warn("set description failed", "lang", langCode, "err", err)
 	}
-	if _, err := b.api.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: loc.Text("bot_short_description", nil), LanguageCode: langCode}); err != nil {
+	if _, err := b.api.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: loc.Text("bot_short_description", nil), LanguageCode: langCode}); err != nil && ctx.Err() == nil {
 		b.log.Warn("set short description failed", "lang", langCode, "err", err)
 	}
 }

@@ -97,7 +97,7 @@ func (b *Bot) setCommands(ctx context.Context, loc *l10n.Localizer, scope models
 	for i, c := range menu {
 		cmds[i] = models.BotCommand{Command: c, Description: loc.Text("cmd_"+c, nil)}
 	}
-	if _, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, Scope: scope, LanguageCode: langCode}); err != nil {
+	if _, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, Scope: scope, LanguageCode: langCode}); err != nil && ctx.Err() == nil {
 		b.log.Warn("set commands failed", "lang", langCode, "err", err)
 	}
 }

@@ -91,11 +91,14 @@ func (e *environment) console(ctx context.Context, o consoleOptions) error {
 		return err
 	}
 
+	// The stand-in outlives the bot, so that the bot stops without errors.
+	apiCtx, stopAPI := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopAPI()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	const token = "0:console"
 	api := localapi.New(token)
-	apiURL, err := api.Listen(ctx)
+	apiURL, err := api.Listen(apiCtx)
 	if err != nil {
 		return err
 	}

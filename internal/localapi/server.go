@@ -88,7 +88,7 @@ type Server struct {
 	messages  []*Message
 	callbacks map[string]*Callback
 	commands  map[string][]map[string]string // by scope type + language code
-	texts     map[string]string             // descriptions by method + language code
+	texts     map[string]string              // descriptions by method + language code
 	users     map[int64]User
 	blocked   map[int64]bool
 	nextCB    int

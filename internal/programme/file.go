@@ -128,6 +128,14 @@ const (
 	ProblemBadURL          ProblemCode = "bad_url"
 )
 
+// ProblemCodes lists every validation rule.
+var ProblemCodes = []ProblemCode{
+	ProblemSyntax, ProblemVersion, ProblemRequired, ProblemBadID, ProblemDuplicateID,
+	ProblemUnknownVenue, ProblemUnknownSession, ProblemBadTime, ProblemEndBeforeStart,
+	ProblemUnknownTimezone, ProblemUnknownLanguage, ProblemLatitude, ProblemLongitude,
+	ProblemUnknownKind, ProblemBadCountry, ProblemBadURL,
+}
+
 // Error describes the problem for logs; people read it localized (see the
 // problem_* messages in locales/).
 func (p Problem) Error() string {
