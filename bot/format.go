@@ -93,3 +93,36 @@ func (r *request) sessionButton(s programme.Session) keyboardRow {
 	label := l10n.Clock(s.Start) + " " + s.Title.In(r.lang())
 	return keyboardRow{callbackButton(clip(label, 48), data(cbSession, id64(r.prog.Event.StoreID), s.ID))}
 }
+
+// perPage keeps a list's message and its buttons short enough to read on a
+// phone, and far below Telegram's 4096 characters and 100 buttons.
+const perPage = 8
+
+// pageOf returns the items on page (0-based) and whether the page exists;
+// page 0 of an empty list exists.
+func pageOf[T any](items []T, page int) ([]T, bool) {
+	from := page * perPage
+	if page < 0 || (from >= len(items) && page > 0) {
+		return nil, false
+	}
+	return items[from:min(from+perPage, len(items))], true
+}
+
+// pageButtons returns the row of buttons to the previous and next page of a
+// list, or nil when it fits on one page; to gives a page's button data.
+func (r *request) pageButtons(page, count int, to func(page int) string) keyboardRow {
+	var row keyboardRow
+	if page > 0 {
+		row = append(row, callbackButton(r.text("btn_page_prev", l10n.Data{"Page": page}), to(page-1)))
+	}
+	if (page+1)*perPage < count {
+		row = append(row, callbackButton(r.text("btn_page_next", l10n.Data{"Page": page + 2}), to(page+1)))
+	}
+	return row
+}
+
+// pageField reads a page number of button data.
+func pageField(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n >= 0 && strconv.Itoa(n) == s
+}

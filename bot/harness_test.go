@@ -32,6 +32,10 @@ type harness struct {
 	api   *localapi.Server
 	store *store.Store
 
+	// stop stops the bot; stopped is closed when Run has returned.
+	stop    context.CancelFunc
+	stopped chan struct{}
+
 	mu      sync.Mutex
 	now     time.Time
 	waiting map[int64]chan struct{}
@@ -85,20 +89,20 @@ func newHarness(t *testing.T, now time.Time, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
+	ctx, h.stop = context.WithCancel(ctx)
+	h.stopped = make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(h.stopped)
 		b.Run(ctx)
 	}()
 	t.Cleanup(func() {
-		cancel()
-		<-done
+		h.stop()
+		<-h.stopped
 	})
 	return h
 }
 
-func (h *harness) importFile(name string) *programme.Programme {
+func (h *harness) importFile(name string) {
 	h.t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -108,10 +112,15 @@ func (h *harness) importFile(name string) *programme.Programme {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	h.apply(p)
+}
+
+// apply stores a programme as a new import would.
+func (h *harness) apply(p *programme.Programme) {
+	h.t.Helper()
 	if _, err := h.store.Apply(context.Background(), p); err != nil {
 		h.t.Fatal(err)
 	}
-	return p
 }
 
 func (h *harness) clock() time.Time {

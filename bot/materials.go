@@ -56,10 +56,10 @@ func (r *request) renderMaterialDays() (string, keyboard) {
 	ev := id64(r.prog.Event.StoreID)
 	var kb keyboard
 	if g := byDay[generalDay]; len(g) > 0 {
-		kb = append(kb, keyboardRow{callbackButton(r.text("btn_materials_day", l10n.Data{"Label": r.text("materials_general", nil), "Count": len(g)}), data(cbMaterialsDay, ev, generalDay))})
+		kb = append(kb, keyboardRow{callbackButton(r.text("btn_materials_day", l10n.Data{"Label": r.text("materials_general", nil), "Count": len(g)}), data(cbMaterialsDay, ev, generalDay, "0"))})
 	}
 	for _, d := range days {
-		kb = append(kb, keyboardRow{callbackButton(r.text("btn_materials_day", l10n.Data{"Label": r.loc.Date(d), "Count": len(byDay[dayCode(d)])}), data(cbMaterialsDay, ev, dayCode(d)))})
+		kb = append(kb, keyboardRow{callbackButton(r.text("btn_materials_day", l10n.Data{"Label": r.loc.Date(d), "Count": len(byDay[dayCode(d)])}), data(cbMaterialsDay, ev, dayCode(d), "0"))})
 	}
 	return r.t("materials_header", nil), kb
 }
@@ -72,8 +72,10 @@ func (b *Bot) materialsOfDay(r *request) {
 		return
 	}
 	_, byDay := materialsByDay(r.prog)
-	mats, ok := byDay[r.data[1]]
-	if !ok {
+	all, ok := byDay[r.data[1]]
+	page, okPage := pageField(r.data[2])
+	mats, okItems := pageOf(all, page)
+	if !ok || !okPage || !okItems {
 		r.expired()
 		return
 	}
@@ -97,7 +99,11 @@ func (b *Bot) materialsOfDay(r *request) {
 		text.WriteString(materialIcons[m.Kind] + " " + esc(clip(m.Title.In(lang), 100)) + "\n")
 		kb = append(kb, keyboardRow{r.materialButton(m)})
 	}
-	kb = append(kb, keyboardRow{callbackButton(r.text("btn_back", nil), data(cbMaterials, id64(r.prog.Event.StoreID)))})
+	ev := id64(r.prog.Event.StoreID)
+	if row := r.pageButtons(page, len(all), func(p int) string { return data(cbMaterialsDay, ev, r.data[1], itoa(p)) }); row != nil {
+		kb = append(kb, row)
+	}
+	kb = append(kb, keyboardRow{callbackButton(r.text("btn_back", nil), data(cbMaterials, ev))})
 	r.show(text.String(), kb)
 }
 

@@ -55,10 +55,10 @@ func (b *Bot) callbacks() map[string]struct {
 		cbLanguage:     {1, b.languageChosen},
 		cbDay:          {3, b.scheduleDay},
 		cbSession:      {2, b.session},
-		cbVenues:       {1, b.venueList},
+		cbVenues:       {2, b.venueList},
 		cbVenue:        {2, b.venue},
 		cbMaterials:    {1, b.materialDays},
-		cbMaterialsDay: {2, b.materialsOfDay},
+		cbMaterialsDay: {3, b.materialsOfDay},
 		cbMaterial:     {2, b.material},
 	}
 }

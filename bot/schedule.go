@@ -2,7 +2,6 @@ package bot
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,10 +12,6 @@ import (
 )
 
 type keyboardRow = []models.InlineKeyboardButton
-
-// sessionsPerPage keeps a day's message and its buttons short enough to read
-// on a phone and far below Telegram's 4096 characters.
-const sessionsPerPage = 8
 
 // schedule shows today's programme, or the nearest day of the event.
 func (b *Bot) schedule(r *request) {
@@ -49,9 +44,12 @@ func (b *Bot) scheduleDay(r *request) {
 		r.expired()
 		return
 	}
-	day, ok := parseDay(r.prog, r.data[1])
-	page, err := strconv.Atoi(r.data[2])
-	if !ok || err != nil || r.prog.DayIndex(day) < 0 || page < 0 || page*sessionsPerPage >= max(1, len(r.prog.SessionsOn(day))) {
+	day, okDay := parseDay(r.prog, r.data[1])
+	page, okPage := pageField(r.data[2])
+	if okDay && okPage && r.prog.DayIndex(day) >= 0 {
+		_, okPage = pageOf(r.prog.SessionsOn(day), page)
+	}
+	if !okDay || !okPage || r.prog.DayIndex(day) < 0 {
 		r.expired()
 		return
 	}
@@ -71,28 +69,20 @@ func (r *request) renderDay(day time.Time, page int) (string, keyboard) {
 	b.WriteString(r.t("schedule_header", l10n.Data{"Date": r.loc.Date(day), "Day": idx + 1, "Days": len(days)}))
 	b.WriteString("\n<i>" + esc(r.prog.Event.Title.In(r.lang())) + "</i>\n")
 	var kb keyboard
-	pages := (len(sessions) + sessionsPerPage - 1) / sessionsPerPage
 	if len(sessions) == 0 {
 		b.WriteString("\n" + r.t("schedule_empty", nil))
 	} else {
 		b.WriteString(r.loc.Plural("schedule_count", len(sessions), nil) + "\n")
-		from := page * sessionsPerPage
-		for _, s := range sessions[from:min(from+sessionsPerPage, len(sessions))] {
+		shown, _ := pageOf(sessions, page)
+		for _, s := range shown {
 			b.WriteString("\n" + r.sessionLine(s) + "\n")
 			kb = append(kb, r.sessionButton(s))
 		}
 		b.WriteString("\n" + r.t("schedule_zone", l10n.Data{"Zone": l10n.Zone(sessions[0].Start)}))
 	}
 
-	var pageRow keyboardRow
-	if page > 0 {
-		pageRow = append(pageRow, callbackButton(r.text("btn_page_prev", l10n.Data{"Page": page}), data(cbDay, ev, dayCode(day), itoa(page-1))))
-	}
-	if page+1 < pages {
-		pageRow = append(pageRow, callbackButton(r.text("btn_page_next", l10n.Data{"Page": page + 2}), data(cbDay, ev, dayCode(day), itoa(page+1))))
-	}
-	if len(pageRow) > 0 {
-		kb = append(kb, pageRow)
+	if row := r.pageButtons(page, len(sessions), func(p int) string { return data(cbDay, ev, dayCode(day), itoa(p)) }); row != nil {
+		kb = append(kb, row)
 	}
 	var dayRow keyboardRow
 	if idx > 0 {
@@ -150,12 +140,17 @@ func (r *request) renderSession(s programme.Session) (string, keyboard) {
 	}
 	if mats := r.prog.MaterialsOf(s.ID); len(mats) > 0 {
 		b.WriteString("\n" + r.t("session_materials", nil) + "\n")
-		for _, m := range mats {
+		shown, _ := pageOf(mats, 0)
+		for _, m := range shown {
 			b.WriteString(materialIcons[m.Kind] + " " + esc(clip(m.Title.In(lang), 120)) + "\n")
 			kb = append(kb, keyboardRow{r.materialButton(m)})
 		}
+		if len(mats) > len(shown) {
+			// The rest are a page away, among the materials of the day.
+			kb = append(kb, keyboardRow{callbackButton(r.loc.Plural("btn_materials", len(mats), nil), data(cbMaterialsDay, ev, dayCode(s.Start), "0"))})
+		}
 	}
-	page := slices.IndexFunc(r.prog.SessionsOn(s.Start), func(o programme.Session) bool { return o.ID == s.ID }) / sessionsPerPage
+	page := slices.IndexFunc(r.prog.SessionsOn(s.Start), func(o programme.Session) bool { return o.ID == s.ID }) / perPage
 	kb = append(kb, keyboardRow{callbackButton(r.text("btn_back", nil), data(cbDay, ev, dayCode(s.Start), itoa(page)))})
 	return b.String(), kb
 }

@@ -16,29 +16,40 @@ func (b *Bot) venues(r *request) {
 	if r.noProgramme() {
 		return
 	}
-	r.reply(r.renderVenues())
+	r.reply(r.renderVenues(0))
 }
 
 func (b *Bot) venueList(r *request) {
-	if !r.eventField(r.data[0]) {
+	page, ok := pageField(r.data[1])
+	if ok && r.eventField(r.data[0]) {
+		_, ok = pageOf(r.prog.Venues, page)
+	} else {
+		ok = false
+	}
+	if !ok {
 		r.expired()
 		return
 	}
 	r.answer("")
-	r.show(r.renderVenues())
+	r.show(r.renderVenues(page))
 }
 
-func (r *request) renderVenues() (string, keyboard) {
+func (r *request) renderVenues(page int) (string, keyboard) {
 	if len(r.prog.Venues) == 0 {
 		return r.t("venues_empty", nil), nil
 	}
+	ev := id64(r.prog.Event.StoreID)
 	var kb keyboard
-	for _, v := range r.prog.Venues {
+	shown, _ := pageOf(r.prog.Venues, page)
+	for _, v := range shown {
 		label := v.Name.In(r.lang())
 		if city := v.City.In(r.lang()); city != "" {
 			label += " · " + city
 		}
-		kb = append(kb, keyboardRow{callbackButton(clip(label, 60), data(cbVenue, id64(r.prog.Event.StoreID), v.ID))})
+		kb = append(kb, keyboardRow{callbackButton(clip(label, 60), data(cbVenue, ev, v.ID))})
+	}
+	if row := r.pageButtons(page, len(r.prog.Venues), func(p int) string { return data(cbVenues, ev, itoa(p)) }); row != nil {
+		kb = append(kb, row)
 	}
 	return r.t("venues_header", nil), kb
 }
