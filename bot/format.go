@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
@@ -50,13 +51,31 @@ func timeRange(s programme.Session) string {
 	return l10n.Clock(s.Start) + "–" + l10n.ClockZone(s.End)
 }
 
-// clip shortens text to at most n characters, marking the cut.
+// maxMessage is Telegram's limit on a message's text, in UTF-16 units.
+const maxMessage = 4096
+
+// clip shortens text to at most n UTF-16 units — the unit of Telegram's
+// limits — marking the cut.
 func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if utf16Len(s) <= n {
 		return s
 	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	units := 0
+	for i, r := range s {
+		units += utf16.RuneLen(r)
+		if units > n-1 {
+			return strings.TrimSpace(s[:i]) + "…"
+		}
+	}
+	return s
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 // esc escapes programme text for an HTML message.
@@ -80,7 +99,7 @@ func (r *request) sessionLine(s programme.Session) string {
 	var b strings.Builder
 	b.WriteString("<b>" + timeRange(s) + "</b>  " + kindIcon(s.Kind) + " " + esc(clip(s.Title.In(r.lang()), 120)))
 	if len(s.Groups) > 0 {
-		b.WriteString(" <i>(" + esc(strings.Join(s.Groups, ", ")) + ")</i>")
+		b.WriteString(" <i>(" + esc(clip(strings.Join(s.Groups, ", "), 40)) + ")</i>")
 	}
 	if v := r.venueName(s); v != "" {
 		b.WriteString("\n📍 " + esc(clip(v, 80)))
@@ -96,7 +115,7 @@ func (r *request) sessionButton(s programme.Session) keyboardRow {
 
 // perPage keeps a list's message and its buttons short enough to read on a
 // phone, and far below Telegram's 4096 characters and 100 buttons.
-const perPage = 8
+const perPage = 14
 
 // pageOf returns the items on page (0-based) and whether the page exists;
 // page 0 of an empty list exists.

@@ -31,14 +31,14 @@ func TestScheduleNavigation(t *testing.T) {
 	if !strings.Contains(day1.Text, "Mon 6 May · day 1 of 2") || !strings.Contains(day1.Text, "08:00–08:50 KST") {
 		t.Fatalf("day 1:\n%s", day1.Text)
 	}
-	// Ten sessions: eight on the first page, two on the second.
-	if strings.Contains(day1.Text, "Lecture 9") {
+	// Sixteen sessions: fourteen on the first page, two on the second.
+	if strings.Contains(day1.Text, "Lecture 15") {
 		t.Error("page 1 shows the second page's sessions")
 	}
 	_, msgs := h.press(u, day1, "Page 2 ▶")
 	page2 := only(t, msgs)
-	if page2.ID != day1.ID || !strings.Contains(page2.Text, "Lecture 9") || strings.Contains(page2.Text, "Lecture 2") {
-		t.Errorf("page 2 should replace page 1 and show lectures 9–10:\n%s", page2.Text)
+	if page2.ID != day1.ID || !strings.Contains(page2.Text, "Lecture 16") || strings.Contains(page2.Text, "Lecture 2\n") {
+		t.Errorf("page 2 should replace page 1 and show lectures 15–16:\n%s", page2.Text)
 	}
 	_, msgs = h.press(u, page2, "Day 2 ▶")
 	day2 := only(t, msgs)
