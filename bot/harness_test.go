@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -28,7 +27,7 @@ const testToken = "123:test-token"
 // harness runs the real bot against the local Bot API stand-in over HTTP and
 // a real SQLite file, and plays the delegates' side.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	api   *localapi.Server
 	store *store.Store
 
@@ -54,7 +53,7 @@ func withStore(wrap func(Store) Store) harnessOption {
 	return func(c *harnessConfig) { c.wrap = wrap }
 }
 
-func newHarness(t *testing.T, now time.Time, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
@@ -156,10 +155,7 @@ func (h *harness) user(lang string) localapi.User {
 // messages it sent or changed meanwhile.
 func (h *harness) do(chatID int64, queue func() int64) []localapi.Message {
 	h.t.Helper()
-	before := map[int]string{}
-	for _, m := range h.api.Messages(chatID) {
-		before[m.ID] = fmt.Sprint(m)
-	}
+	since := h.api.Seq()
 	done := make(chan struct{})
 	h.mu.Lock()
 	id := queue()
@@ -170,13 +166,7 @@ func (h *harness) do(chatID int64, queue func() int64) []localapi.Message {
 	case <-time.After(10 * time.Second):
 		h.t.Fatalf("update %d was not handled", id)
 	}
-	var out []localapi.Message
-	for _, m := range h.api.Messages(chatID) {
-		if before[m.ID] != fmt.Sprint(m) {
-			out = append(out, m)
-		}
-	}
-	return out
+	return h.api.MessagesSince(chatID, since)
 }
 
 // say sends text from u and returns the bot's replies.
@@ -225,7 +215,7 @@ func findButton(m localapi.Message, caption string) (localapi.Button, bool) {
 }
 
 // only expects exactly one message and returns it.
-func only(t *testing.T, msgs []localapi.Message) localapi.Message {
+func only(t testing.TB, msgs []localapi.Message) localapi.Message {
 	t.Helper()
 	if len(msgs) != 1 {
 		t.Fatalf("got %d messages, want 1: %+v", len(msgs), msgs)
@@ -252,7 +242,7 @@ func screen(m localapi.Message) string {
 	return b.String()
 }
 
-func golden(t *testing.T, name, got string) {
+func golden(t testing.TB, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
 	if *update {

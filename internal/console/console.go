@@ -29,8 +29,9 @@ type Chat struct {
 	mu      sync.Mutex
 	waiting map[int64]chan struct{}
 
-	shown   map[int]string // message id → what was printed last
-	buttons []pressable    // the numbered buttons of the latest reply
+	seq     int64       // the latest change printed
+	lastID  int         // the newest message printed
+	buttons []pressable // the numbered buttons of the latest reply
 }
 
 type pressable struct {
@@ -40,7 +41,7 @@ type pressable struct {
 
 // New starts a chat of user with the bot behind api, printing to out.
 func New(api *localapi.Server, user localapi.User, out io.Writer) *Chat {
-	return &Chat{api: api, user: user, out: out, waiting: map[int64]chan struct{}{}, shown: map[int]string{}}
+	return &Chat{api: api, user: user, out: out, waiting: map[int64]chan struct{}{}}
 }
 
 // Handled tells the chat that the bot has handled an update; give it to the
@@ -135,16 +136,12 @@ func buttonNumber(line string) (int, bool) {
 // call, numbering their buttons.
 func (c *Chat) printChanges() {
 	var numbered []pressable
-	for _, m := range c.api.Messages(c.user.ID) {
-		state := fmt.Sprint(m.HTML, m.Buttons, m.Venue, m.File, m.Deleted)
-		last, seen := c.shown[m.ID]
-		if seen && last == state {
-			continue
-		}
-		c.shown[m.ID] = state
-		if seen {
+	for _, m := range c.api.MessagesSince(c.user.ID, c.seq) {
+		c.seq = max(c.seq, m.Seq)
+		if m.ID <= c.lastID {
 			fmt.Fprintln(c.out, "  ✎")
 		}
+		c.lastID = max(c.lastID, m.ID)
 		fmt.Fprint(c.out, render(m))
 		for _, row := range m.Buttons {
 			var cells []string

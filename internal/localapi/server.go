@@ -64,6 +64,8 @@ type Message struct {
 	File    string
 	Edited  bool
 	Deleted bool
+	// Seq grows with every message sent, edited or deleted, across chats.
+	Seq int64
 }
 
 // Callback is a button press and the bot's answer to it.
@@ -92,6 +94,7 @@ type Server struct {
 	users     map[int64]User
 	blocked   map[int64]bool
 	nextCB    int
+	seq       int64
 }
 
 // New returns a stand-in that serves the bot with the given token.
@@ -194,17 +197,33 @@ func (s *Server) Block(chatID int64) {
 }
 
 // Messages returns copies of the messages the bot sent to a chat, oldest first.
-func (s *Server) Messages(chatID int64) []Message {
+func (s *Server) Messages(chatID int64) []Message { return s.MessagesSince(chatID, 0) }
+
+// MessagesSince returns copies of the messages of a chat sent or changed
+// after the change numbered seq (see Message.Seq and Seq), oldest first.
+func (s *Server) MessagesSince(chatID, seq int64) []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Message
 	for _, m := range s.messages {
-		if m.ChatID == chatID {
-			c := *m
-			out = append(out, c)
+		if m.ChatID == chatID && m.Seq > seq {
+			out = append(out, *m)
 		}
 	}
 	return out
+}
+
+// Seq returns the number of the latest change to any message.
+func (s *Server) Seq() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq
+}
+
+// touch numbers a change to m; the caller holds s.mu.
+func (s *Server) touch(m *Message) {
+	s.seq++
+	m.Seq = s.seq
 }
 
 // Callback returns what became of a button press.
@@ -387,6 +406,7 @@ func (s *Server) send(method string, form func(string) string, text string, limi
 	}
 	s.nextMsg[chatID]++
 	m.ID = s.nextMsg[chatID]
+	s.touch(m)
 	s.messages = append(s.messages, m)
 	return messageResult(m), nil
 }
@@ -484,6 +504,7 @@ func (s *Server) edit(form func(string) string) (any, error) {
 		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	}
 	m.HTML, m.Text, m.Links, m.Buttons, m.Edited = form("text"), next.Text, next.Links, buttons, true
+	s.touch(m)
 	return messageResult(m), nil
 }
 
@@ -499,6 +520,7 @@ func (s *Server) editMarkup(form func(string) string) (any, error) {
 		return nil, err
 	}
 	m.Buttons, m.Edited = buttons, true
+	s.touch(m)
 	return messageResult(m), nil
 }
 
@@ -514,6 +536,7 @@ func (s *Server) delete(form func(string) string) (any, error) {
 		return nil, err
 	}
 	m.Deleted = true
+	s.touch(m)
 	return true, nil
 }
 
