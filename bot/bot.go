@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -130,7 +131,9 @@ func (b *Bot) finish(next tg.HandlerFunc) tg.HandlerFunc {
 		if b.cfg.AfterUpdate != nil {
 			defer b.cfg.AfterUpdate(upd.ID)
 		}
+		start := time.Now()
 		next(hctx, api, upd)
+		b.log.Debug("update handled", "update", upd.ID, "chat", chatOf(upd), "took", time.Since(start))
 	}
 }
 
@@ -140,7 +143,7 @@ func (b *Bot) recover(next tg.HandlerFunc) tg.HandlerFunc {
 	return func(ctx context.Context, api *tg.Bot, upd *models.Update) {
 		defer func() {
 			if v := recover(); v != nil {
-				b.log.Error("handler panicked", "update", upd.ID, "panic", v)
+				b.log.Error("handler panicked", "update", upd.ID, "panic", v, "stack", string(debug.Stack()))
 				if chatID := chatOf(upd); chatID != 0 {
 					b.sendPlain(ctx, chatID, b.cat.For(b.langOf(userOf(upd))).HTML("error_internal", nil))
 				}

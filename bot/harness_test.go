@@ -204,9 +204,13 @@ func (h *harness) pressData(u localapi.User, m localapi.Message, data string) (l
 }
 
 func findButton(m localapi.Message, caption string) (localapi.Button, bool) {
+	return buttonWhere(m, func(b localapi.Button) bool { return strings.Contains(b.Text, caption) })
+}
+
+func buttonWhere(m localapi.Message, match func(localapi.Button) bool) (localapi.Button, bool) {
 	for _, row := range m.Buttons {
 		for _, b := range row {
-			if strings.Contains(b.Text, caption) {
+			if match(b) {
 				return b, true
 			}
 		}

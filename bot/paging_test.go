@@ -91,14 +91,7 @@ func TestLongListsArePaged(t *testing.T) {
 }
 
 func findData(m localapi.Message, prefix string) (localapi.Button, bool) {
-	for _, row := range m.Buttons {
-		for _, b := range row {
-			if strings.HasPrefix(b.CallbackData, prefix) {
-				return b, true
-			}
-		}
-	}
-	return localapi.Button{}, false
+	return buttonWhere(m, func(b localapi.Button) bool { return strings.HasPrefix(b.CallbackData, prefix) })
 }
 
 // walkPages shows every button of a paged list to visit, pressing "next page"
