@@ -1,6 +1,6 @@
 module github.com/delegatedesk/delegatedesk
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/go-gormigrate/gormigrate/v2 v2.1.7

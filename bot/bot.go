@@ -17,6 +17,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/delegatedesk/delegatedesk/internal/answer"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
 	"github.com/delegatedesk/delegatedesk/internal/store"
@@ -53,16 +54,17 @@ type Config struct {
 
 // Bot serves delegates over the Telegram Bot API.
 type Bot struct {
-	cfg   Config
-	store Store
-	cat   *l10n.Catalog
-	log   *slog.Logger
-	api   *tg.Bot
+	cfg     Config
+	store   Store
+	cat     *l10n.Catalog
+	answers *answer.Service
+	log     *slog.Logger
+	api     *tg.Bot
 }
 
 // New connects to the Bot API (getMe checks the token) and prepares the
 // handlers.
-func New(cfg Config, st Store, cat *l10n.Catalog) (*Bot, error) {
+func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -79,7 +81,7 @@ func New(cfg Config, st Store, cat *l10n.Catalog) (*Bot, error) {
 		cfg.HandlerTimeout = 30 * time.Second
 	}
 	cfg.DefaultLanguage = l10n.Resolve(cfg.DefaultLanguage, "", "")
-	b := &Bot{cfg: cfg, store: st, cat: cat, log: cfg.Logger}
+	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger}
 	opts := []tg.Option{
 		tg.WithDefaultHandler(b.route),
 		tg.WithMiddlewares(b.finish, b.recover),

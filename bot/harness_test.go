@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/delegatedesk/delegatedesk/internal/answer"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/localapi"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
@@ -68,6 +69,10 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	vocab, err := answer.LoadVocabulary(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(h.api)
 	t.Cleanup(srv.Close)
 	cfg := harnessConfig{store: st}
@@ -84,7 +89,7 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 		Now:         h.clock,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 		AfterUpdate: h.handled,
-	}, cfg.store, cat)
+	}, cfg.store, cat, answer.NewService(vocab))
 	if err != nil {
 		t.Fatal(err)
 	}

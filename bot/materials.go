@@ -35,10 +35,12 @@ func (b *Bot) materialDays(r *request) {
 func materialsByDay(p *programme.Programme) (days []time.Time, byDay map[string][]programme.Material) {
 	byDay = map[string][]programme.Material{}
 	for _, d := range p.Days() {
+		var mats []programme.Material
 		for _, s := range p.SessionsOn(d) {
-			byDay[dayCode(d)] = append(byDay[dayCode(d)], p.MaterialsOf(s.ID)...)
+			mats = append(mats, p.MaterialsOf(s.ID)...)
 		}
-		if len(byDay[dayCode(d)]) > 0 {
+		if len(mats) > 0 {
+			byDay[dayCode(d)] = mats
 			days = append(days, d)
 		}
 	}
@@ -94,7 +96,7 @@ func (b *Bot) materialsOfDay(r *request) {
 		if m.Session != session {
 			session = m.Session
 			s, _ := r.prog.Session(session)
-			text.WriteString("\n<b>" + l10n.Clock(s.Start) + "</b> " + esc(clip(s.Title.In(lang), 100)) + "\n")
+			text.WriteString("\n<b>" + l10n.ClockZone(s.Start) + "</b> " + esc(clip(s.Title.In(lang), 100)) + "\n")
 		}
 		text.WriteString(materialIcons[m.Kind] + " " + esc(clip(m.Title.In(lang), 100)) + "\n")
 		kb = append(kb, keyboardRow{r.materialButton(m)})
@@ -128,6 +130,13 @@ func (b *Bot) material(r *request) {
 		return
 	}
 	r.answer("")
+	r.sendFile(m)
+}
+
+// sendFile re-sends a stored material by its file_id, as a photo, a video or
+// a document.
+func (r *request) sendFile(m programme.Material) {
+	b := r.b
 	caption := esc(clip(m.Title.In(r.lang()), 900))
 	file := &models.InputFileString{Data: m.URL}
 	var err error

@@ -16,7 +16,7 @@ func TestMaterials(t *testing.T) {
 	}
 	_, msgs := h.press(u, root, "Tue 7 May")
 	day := only(t, msgs)
-	if !strings.Contains(day.Text, "10:00 Cybersecurity in public services") {
+	if !strings.Contains(day.Text, "10:00 KST Cybersecurity in public services") {
 		t.Errorf("materials of day 2:\n%s", day.Text)
 	}
 	if b, _ := findButton(day, "Slides: cybersecurity"); b.URL != "https://files.example.org/cyber.pdf" {

@@ -21,6 +21,7 @@ func (b *Bot) now(r *request) {
 		if len(current) == 0 {
 			text.WriteString(r.t("now_nothing", nil) + "\n")
 		}
+		current, _ = pageOf(current, 0)
 		for _, s := range current {
 			text.WriteString("\n" + r.sessionLine(s) + "\n")
 			kb = append(kb, r.sessionButton(s))
@@ -48,8 +49,11 @@ func (r *request) started(t time.Time) bool {
 func (r *request) renderNext(t time.Time) (string, keyboard) {
 	next := r.prog.Next(t)
 	if len(next) == 0 {
-		if len(r.prog.Sessions) == 0 {
+		switch {
+		case len(r.prog.Sessions) == 0:
 			return r.t("schedule_empty", nil), nil
+		case len(r.prog.Now(t)) > 0:
+			return r.t("next_nothing", nil), nil
 		}
 		return r.t("event_over", nil), nil
 	}
@@ -60,6 +64,7 @@ func (r *request) renderNext(t time.Time) (string, keyboard) {
 	}
 	b.WriteString(r.t("next_header", nil) + " · " + r.startsIn(next[0].Start.Sub(t)) + "\n")
 	var kb keyboard
+	next, _ = pageOf(next, 0)
 	for _, s := range next {
 		b.WriteString("\n" + r.sessionLine(s) + "\n")
 		kb = append(kb, r.sessionButton(s))

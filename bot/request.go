@@ -31,7 +31,10 @@ type request struct {
 	answered bool
 }
 
-type keyboard = [][]models.InlineKeyboardButton
+type (
+	keyboard = [][]models.InlineKeyboardButton
+	button   = models.InlineKeyboardButton
+)
 
 func callbackButton(text string, data string) models.InlineKeyboardButton {
 	return models.InlineKeyboardButton{Text: text, CallbackData: data}
@@ -110,7 +113,11 @@ func (r *request) reply(html string, kb keyboard) {
 		params.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
 	}
 	if _, err := r.b.api.SendMessage(r.ctx, params); err != nil {
-		r.b.log.Warn("send failed", "chat", r.chatID, "err", err)
+		r.b.log.Error("send failed", "chat", r.chatID, "err", err)
+		if errors.Is(err, tg.ErrorBadRequest) {
+			// Telegram refused what we made: say something rather than nothing.
+			r.b.sendPlain(r.ctx, r.chatID, r.t("error_internal", nil))
+		}
 	}
 }
 

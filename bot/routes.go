@@ -34,11 +34,12 @@ const (
 	cbLanguage     = "lang" // lang:<code>
 	cbDay          = "day"  // day:<event>:<yyyymmdd>:<page>
 	cbSession      = "ses"  // ses:<event>:<session>
-	cbVenues       = "vens" // vens:<event>
+	cbVenues       = "vens" // vens:<event>:<page>
 	cbVenue        = "ven"  // ven:<event>:<venue>
 	cbMaterials    = "mats" // mats:<event>
-	cbMaterialsDay = "matd" // matd:<event>:<yyyymmdd or "general">
+	cbMaterialsDay = "matd" // matd:<event>:<yyyymmdd or "general">:<page>
 	cbMaterial     = "mat"  // mat:<event>:<material>
+	cbFAQ          = "faq"  // faq:<event>:<faq>
 )
 
 // callbacks maps every button action to its handler and the number of
@@ -60,6 +61,7 @@ func (b *Bot) callbacks() map[string]struct {
 		cbMaterials:    {1, b.materialDays},
 		cbMaterialsDay: {3, b.materialsOfDay},
 		cbMaterial:     {2, b.material},
+		cbFAQ:          {2, b.faq},
 	}
 }
 
@@ -89,7 +91,7 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 	}
 	name, args, ok := command(msg)
 	if !ok {
-		b.freeText(r)
+		b.freeText(r, msg.Text)
 		return
 	}
 	h, known := b.commands()[name]
@@ -122,7 +124,9 @@ func command(msg *models.Message) (name, args string, ok bool) {
 
 func (b *Bot) routeCallback(ctx context.Context, cb *models.CallbackQuery) {
 	if cb.Message.Message == nil || cb.Message.Message.Chat.Type != models.ChatTypePrivate {
-		b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID})
+		// Too old to show (or not ours): say so, in the presser's language.
+		b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID,
+			Text: b.cat.For(b.langOf(&cb.From)).Text("button_expired", nil)})
 		return
 	}
 	chatID := cb.Message.Message.Chat.ID
@@ -154,8 +158,13 @@ func (r *request) expired() {
 // fail tells the person that something went wrong on our side.
 func (b *Bot) fail(ctx context.Context, chatID int64, user *models.User, err error) {
 	b.log.Error("handling failed", "chat", chatID, "err", err)
-	loc := b.cat.For(b.langOf(user))
-	b.sendPlain(ctx, chatID, loc.HTML("error_internal", nil))
+	b.sendPlain(ctx, chatID, b.cat.For(b.langOf(user)).HTML("error_internal", nil))
+}
+
+// fail tells the person, in their language, that something went wrong.
+func (r *request) fail(err error) {
+	r.b.log.Error("handling failed", "chat", r.chatID, "err", err)
+	r.b.sendPlain(r.ctx, r.chatID, r.t("error_internal", nil))
 }
 
 // eventField resolves the event a button refers to, loading its programme

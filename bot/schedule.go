@@ -67,7 +67,7 @@ func (r *request) renderDay(day time.Time, page int) (string, keyboard) {
 
 	var b strings.Builder
 	b.WriteString(r.t("schedule_header", l10n.Data{"Date": r.loc.Date(day), "Day": idx + 1, "Days": len(days)}))
-	b.WriteString("\n<i>" + esc(r.prog.Event.Title.In(r.lang())) + "</i>\n")
+	b.WriteString("\n<i>" + esc(clip(r.prog.Event.Title.In(r.lang()), 200)) + "</i>\n")
 	var kb keyboard
 	if len(sessions) == 0 {
 		b.WriteString("\n" + r.t("schedule_empty", nil))

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"regexp"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -11,29 +12,35 @@ import (
 	"github.com/delegatedesk/delegatedesk/internal/store"
 )
 
+// deepLink is what Telegram allows in a /start payload.
+var deepLink = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
 // start greets the person; a deep-link payload (/start <event code>)
 // makes them follow that event.
 func (b *Bot) start(r *request) {
 	var notice string
+	if r.args != "" && !deepLink.MatchString(r.args) {
+		r.args = "" // not a deep link Telegram would make: no event to look up
+	}
 	if r.args != "" {
 		id, err := b.store.EventByCode(r.ctx, r.args)
 		switch {
 		case err == nil:
 			r.part.EventID = id
 			if err := b.store.SaveParticipant(r.ctx, r.part); err != nil {
-				b.fail(r.ctx, r.chatID, r.user, err)
+				r.fail(err)
 				return
 			}
 			if err := r.loadProgramme(id); err != nil {
-				b.fail(r.ctx, r.chatID, r.user, err)
+				r.fail(err)
 				return
 			}
 		case errors.Is(err, store.ErrNotFound):
 			if r.prog != nil {
-				notice = r.t("start_unknown_event", l10n.Data{"Code": r.args, "Event": r.prog.Event.Title.In(r.lang())})
+				notice = r.t("start_unknown_event", l10n.Data{"Code": r.args, "Event": clip(r.prog.Event.Title.In(r.lang()), 200)})
 			}
 		default:
-			b.fail(r.ctx, r.chatID, r.user, err)
+			r.fail(err)
 			return
 		}
 	}
@@ -41,7 +48,7 @@ func (b *Bot) start(r *request) {
 		r.reply(r.t("start_no_event", l10n.Data{"Name": r.user.FirstName}), nil)
 		return
 	}
-	text := r.t("start_greeting", l10n.Data{"Name": r.user.FirstName, "Event": r.prog.Event.Title.In(r.lang())})
+	text := r.t("start_greeting", l10n.Data{"Name": r.user.FirstName, "Event": clip(r.prog.Event.Title.In(r.lang()), 200)})
 	if notice != "" {
 		text = notice + "\n\n" + text
 	}
@@ -81,7 +88,7 @@ func (b *Bot) languageChosen(r *request) {
 	r.part.Language = code
 	if err := b.store.SaveParticipant(r.ctx, r.part); err != nil {
 		r.answer("")
-		b.fail(r.ctx, r.chatID, r.user, err)
+		r.fail(err)
 		return
 	}
 	r.loc = b.cat.For(code)

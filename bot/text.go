@@ -1,7 +1,156 @@
 package bot
 
-// freeText answers a message that is not a command. Until questions are
-// understood, the person is pointed to the commands.
-func (b *Bot) freeText(r *request) {
-	r.reply(r.t("free_text", nil)+"\n\n"+r.t("help", nil), nil)
+import (
+	"strings"
+
+	"github.com/delegatedesk/delegatedesk/internal/answer"
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/programme"
+)
+
+// freeText answers a question in the delegate's own words: in the language
+// it is written in, from the programme, or says honestly that it does not
+// know.
+func (b *Bot) freeText(r *request, text string) {
+	if r.noProgramme() {
+		return
+	}
+	res := b.answers.Answer(r.prog, text, b.cfg.Now())
+	if l10n.Supported(res.Lang) {
+		r.loc = b.cat.For(res.Lang)
+	}
+	switch res.Outcome {
+	case answer.Item:
+		r.answerItem(res.Targets[0], res.Intent)
+	case answer.Candidates:
+		var kb keyboard
+		for _, t := range res.Targets {
+			if btn, ok := r.targetButton(t); ok {
+				kb = append(kb, keyboardRow{btn})
+			}
+		}
+		r.reply(r.t("answer_candidates", nil), kb)
+	case answer.Day:
+		text, kb := r.renderDay(res.Day, 0)
+		r.reply(text, kb)
+	default:
+		r.reply(r.t("answer_unknown", l10n.Data{"Commands": suggestions(res.Intent)}), nil)
+	}
+}
+
+// suggestions names the commands closest to what a question asked.
+func suggestions(i answer.Intent) string {
+	switch i {
+	case answer.AskWhere:
+		return "/venues, /schedule"
+	case answer.AskMaterials:
+		return "/materials"
+	case answer.AskWhen, answer.AskWho:
+		return "/schedule, /now, /next"
+	}
+	return "/schedule, /venues, /materials, /help"
+}
+
+// answerItem states the answer directly.
+func (r *request) answerItem(t answer.Target, intent answer.Intent) {
+	switch t.Kind {
+	case answer.KindSession:
+		s, _ := r.prog.Session(t.ID)
+		r.reply(r.renderAnswer(s, intent))
+	case answer.KindVenue:
+		v, _ := r.prog.Venue(t.ID)
+		r.sendVenue(v)
+	case answer.KindMaterial:
+		m, _ := r.prog.Material(t.ID)
+		if m.IsLink() {
+			r.reply(materialIcons[m.Kind]+" <b>"+esc(m.Title.In(r.lang()))+"</b>", keyboard{{r.materialButton(m)}})
+			return
+		}
+		r.sendFile(m)
+	case answer.KindFAQ:
+		f := faqOf(r.prog, t.ID)
+		r.reply(esc(f.Answer.In(r.lang())), nil)
+	}
+}
+
+// renderAnswer states a session as one fact — title, day, time, place —
+// with its speakers when asked who, and buttons for the pin, the materials
+// and the details.
+func (r *request) renderAnswer(s programme.Session, intent answer.Intent) (string, keyboard) {
+	lang := r.lang()
+	ev := id64(r.prog.Event.StoreID)
+	var b strings.Builder
+	b.WriteString(kindIcon(s.Kind) + " <b>" + esc(clip(s.Title.In(lang), 300)) + "</b>\n")
+	b.WriteString("🗓 " + esc(r.loc.Date(s.Start)) + ", " + timeRange(s) + "\n")
+	var kb keyboard
+	if v, ok := r.prog.Venue(s.Venue); ok {
+		b.WriteString("📍 " + esc(clip(v.Name.In(lang), 200)) + "\n")
+		kb = append(kb, keyboardRow{callbackButton(clip(r.text("btn_venue", l10n.Data{"Venue": v.Name.In(lang)}), 48), data(cbVenue, ev, v.ID))})
+	}
+	if len(s.Speakers) > 0 && intent == answer.AskWho {
+		b.WriteString("👤 " + r.loc.PluralHTML("session_speakers", len(s.Speakers), l10n.Data{"Names": clip(strings.Join(s.Speakers, "; "), 400)}) + "\n")
+	}
+	mats := r.prog.MaterialsOf(s.ID)
+	shown, _ := pageOf(mats, 0)
+	for _, m := range shown {
+		kb = append(kb, keyboardRow{r.materialButton(m)})
+	}
+	kb = append(kb, keyboardRow{callbackButton(r.text("btn_details", nil), data(cbSession, ev, s.ID))})
+	return b.String(), kb
+}
+
+// targetButton is a button that opens a candidate answer.
+func (r *request) targetButton(t answer.Target) (button, bool) {
+	ev := id64(r.prog.Event.StoreID)
+	lang := r.lang()
+	switch t.Kind {
+	case answer.KindSession:
+		s, ok := r.prog.Session(t.ID)
+		return callbackButton(clip(r.loc.Date(s.Start)+" "+timeRange(s)+" "+s.Title.In(lang), 60), data(cbSession, ev, s.ID)), ok
+	case answer.KindVenue:
+		v, ok := r.prog.Venue(t.ID)
+		return callbackButton(clip("📍 "+v.Name.In(lang), 60), data(cbVenue, ev, v.ID)), ok
+	case answer.KindMaterial:
+		m, ok := r.prog.Material(t.ID)
+		return r.materialButton(m), ok
+	case answer.KindFAQ:
+		f := faqOf(r.prog, t.ID)
+		return callbackButton(clip("❓ "+firstQuestion(f, lang), 60), data(cbFAQ, ev, f.ID)), f.ID != ""
+	}
+	return button{}, false
+}
+
+func faqOf(p *programme.Programme, id string) programme.FAQ {
+	for _, f := range p.FAQ {
+		if f.ID == id {
+			return f
+		}
+	}
+	return programme.FAQ{}
+}
+
+// firstQuestion returns the FAQ's first phrasing in lang, else in English,
+// else in any language.
+func firstQuestion(f programme.FAQ, lang string) string {
+	for _, l := range append([]string{lang, "en"}, l10n.Codes...) {
+		if qs := f.Question[l]; len(qs) > 0 {
+			return qs[0]
+		}
+	}
+	return f.ID
+}
+
+// faq answers a press of a FAQ candidate.
+func (b *Bot) faq(r *request) {
+	if !r.eventField(r.data[0]) {
+		r.expired()
+		return
+	}
+	f := faqOf(r.prog, r.data[1])
+	if f.ID == "" {
+		r.expired()
+		return
+	}
+	r.answer("")
+	r.reply(esc(f.Answer.In(r.lang())), nil)
 }

@@ -67,8 +67,13 @@ func (b *Bot) venue(r *request) {
 		return
 	}
 	r.answer("")
+	r.sendVenue(v)
+}
+
+// sendVenue sends a venue's pin and its card.
+func (r *request) sendVenue(v programme.Venue) {
 	lang := r.lang()
-	_, err := b.api.SendVenue(r.ctx, &tg.SendVenueParams{
+	_, err := r.b.api.SendVenue(r.ctx, &tg.SendVenueParams{
 		ChatID:    r.chatID,
 		Latitude:  v.Lat,
 		Longitude: v.Lon,
@@ -76,7 +81,7 @@ func (b *Bot) venue(r *request) {
 		Address:   clip(v.Address.In(lang), 200),
 	})
 	if err != nil {
-		b.log.Warn("send venue failed", "chat", r.chatID, "err", err)
+		r.b.log.Warn("send venue failed", "chat", r.chatID, "err", err)
 	}
 	r.reply(r.renderVenue(v))
 }
@@ -84,20 +89,20 @@ func (b *Bot) venue(r *request) {
 func (r *request) renderVenue(v programme.Venue) (string, keyboard) {
 	lang := r.lang()
 	var b strings.Builder
-	b.WriteString("📍 <b>" + esc(v.Name.In(lang)) + "</b>\n" + esc(v.Address.In(lang)) + "\n")
+	b.WriteString("📍 <b>" + esc(clip(v.Name.In(lang), 200)) + "</b>\n" + esc(clip(v.Address.In(lang), 300)) + "\n")
 	for _, code := range l10n.Codes {
 		if a := v.Address[code]; a != "" && a != v.Address.In(lang) {
-			b.WriteString("\n" + r.t("venue_other_address", l10n.Data{"Language": r.b.cat.Name(code), "Address": a}))
+			b.WriteString("\n" + r.t("venue_other_address", l10n.Data{"Language": r.b.cat.Name(code), "Address": clip(a, 200)}))
 		}
 	}
 	if n := v.Notes.In(lang); n != "" {
-		b.WriteString("\n\nℹ️ " + esc(n))
+		b.WriteString("\n\nℹ️ " + esc(clip(n, 600)))
 	}
 	b.WriteString(fmt.Sprintf("\n\n<code>%.6f, %.6f</code>", v.Lat, v.Lon))
 	row := keyboardRow{urlButton(r.text("btn_map_google", nil), fmt.Sprintf("https://www.google.com/maps/search/?api=1&query=%f,%f", v.Lat, v.Lon))}
 	if inKorea(v) {
 		// Google Maps gives no directions in Korea; Kakao Map does.
-		name := v.Name.In("ko")
+		name := strings.ReplaceAll(v.Name.In("ko"), ",", " ") // the link's fields are split by commas
 		row = append(keyboardRow{urlButton(r.text("btn_map_kakao", nil), fmt.Sprintf("https://map.kakao.com/link/map/%s,%f,%f", url.PathEscape(name), v.Lat, v.Lon))}, row...)
 	}
 	return b.String(), keyboard{row}

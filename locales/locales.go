@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the message files.
 //
-//go:embed *.yaml
+//go:embed *.yaml answers/*.yaml
 var FS embed.FS

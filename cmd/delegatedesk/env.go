@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/delegatedesk/delegatedesk/internal/answer"
 	"github.com/delegatedesk/delegatedesk/internal/config"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/sample"
@@ -23,9 +24,10 @@ type environment struct {
 	stdout io.Writer
 	stderr io.Writer
 
-	cfg config.Config
-	cat *l10n.Catalog
-	log *slog.Logger
+	cfg     config.Config
+	cat     *l10n.Catalog
+	answers *answer.Service
+	log     *slog.Logger
 }
 
 // flags returns a flag set with the options every command takes.
@@ -68,8 +70,15 @@ func (e *environment) setup(dbFlag string, defaultLevel slog.Level) error {
 	}
 	e.cfg = cfg
 	e.log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	e.cat, err = l10n.Load(locales.FS)
-	return err
+	if e.cat, err = l10n.Load(locales.FS); err != nil {
+		return err
+	}
+	vocab, err := answer.LoadVocabulary(locales.FS)
+	if err != nil {
+		return err
+	}
+	e.answers = answer.NewService(vocab)
+	return nil
 }
 
 // openStore opens the database; with seed, an empty store gets the sample

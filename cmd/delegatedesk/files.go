@@ -74,7 +74,10 @@ func (e *environment) runImport(ctx context.Context, args []string) error {
 func describeProblem(loc *l10n.Localizer, p programme.Problem) string {
 	msg := loc.Text("problem_"+string(p.Code), l10n.Data{"Value": p.Value})
 	where := p.Path
-	if p.Line > 0 {
+	switch {
+	case p.Line > 0 && p.Path == "":
+		where = loc.Text("problem_line", l10n.Data{"Line": p.Line})
+	case p.Line > 0:
 		where = loc.Text("problem_location", l10n.Data{"Path": p.Path, "Line": p.Line})
 	}
 	if where == "" {
@@ -147,7 +150,8 @@ func (e *environment) runExport(ctx context.Context, args []string) error {
 		id, err = st.DefaultEvent(ctx)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no such event in %s", e.cfg.DatabaseURL)
+		fmt.Fprintln(e.stderr, e.cat.For(e.cfg.DefaultLanguage).Text("export_no_event", l10n.Data{"Code": *code, "Database": e.cfg.DatabaseURL}))
+		return errReported
 	}
 	if err != nil {
 		return err

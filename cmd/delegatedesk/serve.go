@@ -44,7 +44,7 @@ func (e *environment) runBot(ctx context.Context, args []string) error {
 		APIURL:          e.cfg.APIURL,
 		DefaultLanguage: e.cfg.DefaultLanguage,
 		Logger:          e.log,
-	}, st, e.cat)
+	}, st, e.cat, e.answers)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,9 @@ func (e *environment) console(ctx context.Context, o consoleOptions) error {
 	if err != nil {
 		return err
 	}
-	chat := console.New(api, localapi.User{ID: o.userID, FirstName: "Delegate", LanguageCode: l10n.TelegramCode(o.lang)}, e.stdout)
+	loc := e.cat.For(l10n.Resolve(o.lang, "", e.cfg.DefaultLanguage))
+	chat := console.New(api, localapi.User{ID: o.userID, FirstName: "Delegate", LanguageCode: l10n.TelegramCode(o.lang)}, e.stdout,
+		func(n int) string { return loc.Text("console_no_button", l10n.Data{"Number": n}) })
 	b, err := bot.New(bot.Config{
 		Token:           token,
 		APIURL:          apiURL,
@@ -111,7 +113,7 @@ func (e *environment) console(ctx context.Context, o consoleOptions) error {
 		Now:             clock,
 		Logger:          e.log,
 		AfterUpdate:     chat.Handled,
-	}, st, e.cat)
+	}, st, e.cat, e.answers)
 	if err != nil {
 		return err
 	}
@@ -123,7 +125,7 @@ func (e *environment) console(ctx context.Context, o consoleOptions) error {
 	prompt := ""
 	if f, ok := e.stdin.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			fmt.Fprintln(e.stdout, e.cat.For(o.lang).Text("console_intro", nil))
+			fmt.Fprintln(e.stdout, loc.Text("console_intro", nil))
 			prompt = "> "
 		}
 	}

@@ -22,9 +22,10 @@ const replyTimeout = 30 * time.Second
 
 // Chat is one delegate's conversation with the bot.
 type Chat struct {
-	api  *localapi.Server
-	user localapi.User
-	out  io.Writer
+	api      *localapi.Server
+	user     localapi.User
+	out      io.Writer
+	noButton func(n int) string
 
 	mu      sync.Mutex
 	waiting map[int64]chan struct{}
@@ -39,9 +40,10 @@ type pressable struct {
 	button localapi.Button
 }
 
-// New starts a chat of user with the bot behind api, printing to out.
-func New(api *localapi.Server, user localapi.User, out io.Writer) *Chat {
-	return &Chat{api: api, user: user, out: out, waiting: map[int64]chan struct{}{}}
+// New starts a chat of user with the bot behind api, printing to out;
+// noButton says, in the user's language, that there is no button N.
+func New(api *localapi.Server, user localapi.User, out io.Writer, noButton func(n int) string) *Chat {
+	return &Chat{api: api, user: user, out: out, noButton: noButton, waiting: map[int64]chan struct{}{}}
 }
 
 // Handled tells the chat that the bot has handled an update; give it to the
@@ -59,16 +61,36 @@ func (c *Chat) Handled(updateID int64) {
 // button N of the latest reply; any other line is sent as a message. When
 // prompt is not empty it is printed before each line (for a terminal).
 func (c *Chat) Run(ctx context.Context, in io.Reader, prompt string) error {
-	lines := bufio.NewScanner(in)
-	lines.Buffer(make([]byte, 64*1024), 1024*1024)
+	// Reading blocks; it runs apart so that a signal ends the chat at once.
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+		close(lines)
+	}()
 	for {
 		if prompt != "" {
 			fmt.Fprint(c.out, prompt)
 		}
-		if !lines.Scan() {
-			return lines.Err()
+		var line string
+		select {
+		case <-ctx.Done():
+			return nil
+		case l, ok := <-lines:
+			if !ok {
+				return <-readErr
+			}
+			line = strings.TrimSpace(l)
 		}
-		line := strings.TrimSpace(lines.Text())
 		if line == "" {
 			continue
 		}
@@ -89,7 +111,7 @@ func (c *Chat) Say(ctx context.Context, line string) error {
 	var cbID string
 	if n, ok := buttonNumber(line); ok {
 		if n < 1 || n > len(c.buttons) {
-			fmt.Fprintf(c.out, "  (no button [%d])\n", n)
+			fmt.Fprintln(c.out, "  "+c.noButton(n))
 			return nil
 		}
 		p := c.buttons[n-1]

@@ -39,7 +39,7 @@ func Diff(old, next *Programme) Changes {
 	oe, ne := old.Event, next.Event
 	oe.StoreID, ne.StoreID = 0, 0
 	return Changes{
-		EventChanged: !reflect.DeepEqual(oe, ne),
+		EventChanged: !reflect.DeepEqual(oe, ne) || !reflect.DeepEqual(old.Glossary, next.Glossary),
 		Venues:       diffSection(old.Venues, next.Venues, func(v Venue) string { return v.ID }, equalValue[Venue]),
 		Sessions:     diffSection(old.Sessions, next.Sessions, func(s Session) string { return s.ID }, equalSession),
 		Materials:    diffSection(old.Materials, next.Materials, func(m Material) string { return m.ID }, equalValue[Material]),

@@ -83,24 +83,25 @@ func toFile(p *Programme) fileDoc {
 			Countries: p.Event.Countries,
 			Contacts:  p.Event.Contacts,
 		},
+		Glossary: p.Glossary,
 	}
 	for _, v := range p.Venues {
 		lat, lon := v.Lat, v.Lon
-		d.Venues = append(d.Venues, fileVenue{ID: v.ID, Name: v.Name, Address: v.Address, City: v.City, Lat: &lat, Lon: &lon, Notes: v.Notes})
+		d.Venues = append(d.Venues, fileVenue{ID: v.ID, Name: v.Name, Address: v.Address, City: v.City, Lat: &lat, Lon: &lon, Notes: v.Notes, Keywords: v.Keywords})
 	}
 	loc := p.Location()
 	for _, s := range p.Sessions {
 		d.Sessions = append(d.Sessions, fileSession{
 			ID: s.ID, Title: s.Title, Description: s.Description,
 			Start: formatLocal(s.Start.In(loc)), End: formatLocal(s.End.In(loc)),
-			Venue: s.Venue, Speakers: s.Speakers, Kind: string(s.Kind), Groups: s.Groups,
+			Venue: s.Venue, Speakers: s.Speakers, Kind: string(s.Kind), Groups: s.Groups, Keywords: s.Keywords,
 		})
 	}
 	for _, m := range p.Materials {
-		d.Materials = append(d.Materials, fileMaterial{ID: m.ID, Title: m.Title, Kind: string(m.Kind), Session: m.Session, URL: m.URL})
+		d.Materials = append(d.Materials, fileMaterial{ID: m.ID, Title: m.Title, Kind: string(m.Kind), Session: m.Session, URL: m.URL, Keywords: m.Keywords})
 	}
 	for _, f := range p.FAQ {
-		d.FAQ = append(d.FAQ, fileFAQ{ID: f.ID, Question: f.Question, Answer: f.Answer})
+		d.FAQ = append(d.FAQ, fileFAQ{ID: f.ID, Question: f.Question, Answer: f.Answer, Keywords: f.Keywords})
 	}
 	return d
 }

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -46,6 +46,7 @@ type fileDoc struct {
 	Sessions  []fileSession  `yaml:"sessions,omitempty" json:"sessions,omitempty"`
 	Materials []fileMaterial `yaml:"materials,omitempty" json:"materials,omitempty"`
 	FAQ       []fileFAQ      `yaml:"faq,omitempty" json:"faq,omitempty"`
+	Glossary  Glossary       `yaml:"glossary,omitempty" json:"glossary,omitempty"`
 }
 
 type fileEvent struct {
@@ -57,13 +58,14 @@ type fileEvent struct {
 }
 
 type fileVenue struct {
-	ID      string   `yaml:"id" json:"id"`
-	Name    Text     `yaml:"name" json:"name"`
-	Address Text     `yaml:"address" json:"address"`
-	City    Text     `yaml:"city,omitempty" json:"city,omitempty"`
-	Lat     *float64 `yaml:"lat" json:"lat"`
-	Lon     *float64 `yaml:"lon" json:"lon"`
-	Notes   Text     `yaml:"notes,omitempty" json:"notes,omitempty"`
+	ID       string   `yaml:"id" json:"id"`
+	Name     Text     `yaml:"name" json:"name"`
+	Address  Text     `yaml:"address" json:"address"`
+	City     Text     `yaml:"city,omitempty" json:"city,omitempty"`
+	Lat      *float64 `yaml:"lat" json:"lat"`
+	Lon      *float64 `yaml:"lon" json:"lon"`
+	Notes    Text     `yaml:"notes,omitempty" json:"notes,omitempty"`
+	Keywords Keywords `yaml:"keywords,omitempty" json:"keywords,omitempty"`
 }
 
 type fileSession struct {
@@ -76,20 +78,23 @@ type fileSession struct {
 	Speakers    []string `yaml:"speakers,omitempty" json:"speakers,omitempty"`
 	Kind        string   `yaml:"kind" json:"kind"`
 	Groups      []string `yaml:"groups,omitempty" json:"groups,omitempty"`
+	Keywords    Keywords `yaml:"keywords,omitempty" json:"keywords,omitempty"`
 }
 
 type fileMaterial struct {
-	ID      string `yaml:"id" json:"id"`
-	Title   Text   `yaml:"title" json:"title"`
-	Kind    string `yaml:"kind" json:"kind"`
-	Session string `yaml:"session,omitempty" json:"session,omitempty"`
-	URL     string `yaml:"url" json:"url"`
+	ID       string   `yaml:"id" json:"id"`
+	Title    Text     `yaml:"title" json:"title"`
+	Kind     string   `yaml:"kind" json:"kind"`
+	Session  string   `yaml:"session,omitempty" json:"session,omitempty"`
+	URL      string   `yaml:"url" json:"url"`
+	Keywords Keywords `yaml:"keywords,omitempty" json:"keywords,omitempty"`
 }
 
 type fileFAQ struct {
 	ID       string              `yaml:"id" json:"id"`
 	Question map[string][]string `yaml:"question" json:"question"`
 	Answer   Text                `yaml:"answer" json:"answer"`
+	Keywords Keywords            `yaml:"keywords,omitempty" json:"keywords,omitempty"`
 }
 
 // Problem is one thing wrong with a programme file. Code names the rule that
@@ -126,6 +131,7 @@ const (
 	ProblemUnknownKind     ProblemCode = "unknown_kind"
 	ProblemBadCountry      ProblemCode = "bad_country"
 	ProblemBadURL          ProblemCode = "bad_url"
+	ProblemUnknownField    ProblemCode = "unknown_field"
 )
 
 // ProblemCodes lists every validation rule.
@@ -133,7 +139,7 @@ var ProblemCodes = []ProblemCode{
 	ProblemSyntax, ProblemVersion, ProblemRequired, ProblemBadID, ProblemDuplicateID,
 	ProblemUnknownVenue, ProblemUnknownSession, ProblemBadTime, ProblemEndBeforeStart,
 	ProblemUnknownTimezone, ProblemUnknownLanguage, ProblemLatitude, ProblemLongitude,
-	ProblemUnknownKind, ProblemBadCountry, ProblemBadURL,
+	ProblemUnknownKind, ProblemBadCountry, ProblemBadURL, ProblemUnknownField,
 }
 
 // Error describes the problem for logs; people read it localized (see the
@@ -167,41 +173,98 @@ func (e *InvalidError) Error() string {
 // Parse reads and validates a programme file. A file with any problem is
 // rejected whole with an *InvalidError listing every problem found.
 func Parse(data []byte, format Format) (*Programme, error) {
-	var doc fileDoc
-	var lines map[string]int
-	var problems []Problem
-	switch format {
-	case JSON:
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&doc); err != nil {
+	if format == JSON {
+		// Check the JSON grammar first, for its error positions; JSON is
+		// YAML too, so the rest is the same for both.
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
 			return nil, &InvalidError{[]Problem{jsonProblem(data, err)}}
 		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			return nil, &InvalidError{[]Problem{{Code: ProblemSyntax, Value: "unexpected data after the top-level object"}}}
-		}
-		// JSON is YAML too: its node tree gives line numbers for the checks below.
-		lines = lineIndex(data)
-	default:
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(&doc); err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil, &InvalidError{[]Problem{{Code: ProblemSyntax, Value: "the file is empty"}}}
-			}
-			return nil, &InvalidError{yamlProblems(err)}
-		}
-		lines = lineIndex(data)
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &InvalidError{yamlProblems(err)}
+	}
+	if len(root.Content) == 0 {
+		return nil, &InvalidError{[]Problem{{Code: ProblemSyntax, Value: "the file is empty"}}}
+	}
+	var problems []Problem
+	unknownFields(root.Content[0], reflect.TypeOf(fileDoc{}), "", &problems)
+	var doc fileDoc
+	if err := root.Decode(&doc); err != nil {
+		// A wrong type is reported, and the rest is still checked.
+		problems = append(problems, yamlProblems(err)...)
 	}
 	p, problems := doc.toProgramme(problems)
+	lines := lineIndex(&root)
 	for i := range problems {
-		problems[i].Line = lines[problems[i].Path]
+		if problems[i].Line == 0 {
+			problems[i].Line = lineOf(lines, problems[i].Path)
+		}
 	}
 	if len(problems) > 0 {
 		return nil, &InvalidError{problems}
 	}
 	p.Normalize()
 	return p, nil
+}
+
+// lineOf finds the line of a path or, for a missing field, of the nearest
+// enclosing one.
+func lineOf(lines map[string]int, path string) int {
+	for path != "" {
+		if n, ok := lines[path]; ok {
+			return n
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
+}
+
+// unknownFields reports the keys of n that the file format does not have
+// (typos such as "titel"), with their lines.
+func unknownFields(n *yaml.Node, t reflect.Type, path string, problems *[]Problem) {
+	switch t.Kind() {
+	case reflect.Pointer:
+		unknownFields(n, t.Elem(), path, problems)
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return // a wrong type: decoding reports it
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			f, ok := fieldByTag(t, k.Value)
+			if !ok {
+				*problems = append(*problems, Problem{Path: p, Line: k.Line, Code: ProblemUnknownField, Value: k.Value})
+				continue
+			}
+			unknownFields(n.Content[i+1], f.Type, p, problems)
+		}
+	case reflect.Slice:
+		if n.Kind == yaml.SequenceNode {
+			for i, c := range n.Content {
+				unknownFields(c, t.Elem(), fmt.Sprintf("%s[%d]", path, i), problems)
+			}
+		}
+	}
+}
+
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); tag == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
@@ -244,11 +307,7 @@ func jsonProblem(data []byte, err error) Problem {
 }
 
 // lineIndex maps field paths ("sessions[3].venue") to the line they stand on.
-func lineIndex(data []byte) map[string]int {
-	var root yaml.Node
-	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
-		return nil
-	}
+func lineIndex(root *yaml.Node) map[string]int {
 	idx := map[string]int{}
 	var walk func(n *yaml.Node, path string)
 	walk = func(n *yaml.Node, path string) {
@@ -279,7 +338,9 @@ var (
 	idPattern      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$`)
 	codePattern    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
-	fileIDPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]{8,}$`)
+	// Telegram's file_ids are long base64url strings.
+	fileIDPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]{20,}$`)
+	conceptPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_]{0,47}$`)
 )
 
 const timeLayout = "2006-01-02T15:04"
@@ -302,6 +363,21 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 			add(path, ProblemRequired, "")
 		}
 		return t
+	}
+	checkKeywords := func(path string, kw Keywords) Keywords {
+		out := Keywords{}
+		for _, lang := range sortedKeys(kw) {
+			if !slices.Contains(Languages, normalizeLang(lang)) {
+				add(path+"."+lang, ProblemUnknownLanguage, lang)
+			}
+			if words := nonEmpty(kw[lang]); len(words) > 0 {
+				out[normalizeLang(lang)] = append(out[normalizeLang(lang)], words...)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
 	}
 	requireID := func(path, id string, seen map[string]bool) {
 		switch {
@@ -354,6 +430,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 			City:    checkText(path+".city", v.City, false),
 			Notes:   checkText(path+".notes", v.Notes, false),
 		}
+		nv.Keywords = checkKeywords(path+".keywords", v.Keywords)
 		if v.Lat == nil {
 			add(path+".lat", ProblemRequired, "")
 		} else if nv.Lat = *v.Lat; math.IsNaN(nv.Lat) || nv.Lat < -90 || nv.Lat > 90 {
@@ -379,6 +456,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 			Speakers:    nonEmpty(s.Speakers),
 			Kind:        Kind(s.Kind),
 			Groups:      nonEmpty(s.Groups),
+			Keywords:    checkKeywords(path+".keywords", s.Keywords),
 		}
 		if ns.Kind == "" {
 			ns.Kind = KindOther
@@ -408,6 +486,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 			Session: m.Session,
 			URL:     strings.TrimSpace(m.URL),
 		}
+		nm.Keywords = checkKeywords(path+".keywords", m.Keywords)
 		if m.Kind == "" {
 			add(path+".kind", ProblemRequired, "")
 		} else if !slices.Contains(MaterialKinds, nm.Kind) {
@@ -429,7 +508,8 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 	for i, f := range d.FAQ {
 		path := fmt.Sprintf("faq[%d]", i)
 		requireID(path+".id", f.ID, faqs)
-		nf := FAQ{ID: f.ID, Question: map[string][]string{}, Answer: checkText(path+".answer", f.Answer, true)}
+		nf := FAQ{ID: f.ID, Question: map[string][]string{}, Answer: checkText(path+".answer", f.Answer, true),
+			Keywords: checkKeywords(path+".keywords", f.Keywords)}
 		for _, lang := range sortedKeys(f.Question) {
 			if !slices.Contains(Languages, normalizeLang(lang)) {
 				add(path+".question."+lang, ProblemUnknownLanguage, lang)
@@ -442,6 +522,21 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 			add(path+".question", ProblemRequired, "")
 		}
 		p.FAQ = append(p.FAQ, nf)
+	}
+
+	for _, concept := range sortedKeys(d.Glossary) {
+		path := "glossary." + concept
+		if !conceptPattern.MatchString(concept) {
+			add(path, ProblemBadID, concept)
+		}
+		if terms := checkKeywords(path, Keywords(d.Glossary[concept])); terms != nil {
+			if p.Glossary == nil {
+				p.Glossary = Glossary{}
+			}
+			p.Glossary[concept] = terms
+		} else {
+			add(path, ProblemRequired, "")
+		}
 	}
 	return p, problems
 }

@@ -51,7 +51,7 @@ func TestParseProblems(t *testing.T) {
 		{"unknown venue", "    venue: hall\n    kind: ceremony", "    venue: nia-sejong\n    kind: ceremony",
 			Problem{Path: "sessions[0].venue", Line: 18, Code: ProblemUnknownVenue, Value: "nia-sejong"}},
 		{"unknown session", "session: talk", "session: keynote",
-			Problem{Path: "materials[0].session", Line: 37, Code: ProblemUnknownSession, Value: "keynote"}},
+			Problem{Path: "materials[0].session", Line: 38, Code: ProblemUnknownSession, Value: "keynote"}},
 		{"duplicate id", "- id: lunch", "- id: opening",
 			Problem{Path: "sessions[1].id", Line: 20, Code: ProblemDuplicateID, Value: "opening"}},
 		{"bad id", "- id: lunch", "- id: \"lunch break\"",
@@ -83,11 +83,13 @@ func TestParseProblems(t *testing.T) {
 		{"bad country", "countries: [KZ, MN]", "countries: [KZ, Mongolia]",
 			Problem{Path: "event.countries[1]", Line: 6, Code: ProblemBadCountry, Value: "Mongolia"}},
 		{"bad url", "url: https://example.org/slides.pdf", "url: \"slides on the desk\"",
-			Problem{Path: "materials[0].url", Line: 38, Code: ProblemBadURL, Value: "slides on the desk"}},
+			Problem{Path: "materials[0].url", Line: 39, Code: ProblemBadURL, Value: "slides on the desk"}},
 		{"version", "version: 1", "version: 2",
 			Problem{Path: "version", Line: 1, Code: ProblemVersion, Value: "2"}},
 		{"unknown field", "    kind: lecture", "    kind: lecture\n    room: 301",
-			Problem{Line: 32, Code: ProblemSyntax, Value: "field room not found in type programme.fileSession"}},
+			Problem{Path: "sessions[2].room", Line: 32, Code: ProblemUnknownField, Value: "room"}},
+		{"missing field has its item's line", "    lon: 127.0\n", "",
+			Problem{Path: "venues[0].lon", Line: 8, Code: ProblemRequired}},
 		{"syntax", "version: 1", "version: [1",
 			Problem{Line: 1, Code: ProblemSyntax}},
 	}
@@ -114,11 +116,14 @@ func TestParseProblems(t *testing.T) {
 
 func TestParseReportsEveryProblem(t *testing.T) {
 	data := strings.NewReplacer("venue: hall\n    kind: ceremony", "venue: nowhere\n    kind: ceremony",
-		"lat: 37.5", "lat: 99", "timezone: Asia/Seoul", "timezone: Mars/Olympus").Replace(string(readFile(t, "testdata/small.yaml")))
+		"lat: 37.5", "lat: 99", "timezone: Asia/Seoul", "timezone: Mars/Olympus",
+		`title: {en: "Lunch"}`, `titel: {en: "Lunch"}`, "lon: 127.0", "lon: east").Replace(string(readFile(t, "testdata/small.yaml")))
 	_, err := Parse([]byte(data), YAML)
 	var inv *InvalidError
-	if !errors.As(err, &inv) || len(inv.Problems) != 3 {
-		t.Fatalf("got %v, want 3 problems", err)
+	// unknown venue, latitude, time zone, the typo, the title it left
+	// missing, and the longitude that is not a number.
+	if !errors.As(err, &inv) || len(inv.Problems) != 6 {
+		t.Fatalf("got %v, want 6 problems", err)
 	}
 }
 

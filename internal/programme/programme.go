@@ -91,7 +91,17 @@ type Venue struct {
 	Lat     float64
 	Lon     float64
 	Notes   Text
+	// Keywords are extra words, by language, that people use for the venue.
+	Keywords Keywords
 }
+
+// Keywords are words by language that people may use for an item without
+// them being in its texts ("KISA", "кибер", "보안").
+type Keywords map[string][]string
+
+// Glossary extends the vocabulary of concepts with an event's own terms:
+// concept id → language → terms.
+type Glossary map[string]map[string][]string
 
 // Session is one item of the programme: a lecture, a visit, a meal, a transfer…
 type Session struct {
@@ -105,6 +115,7 @@ type Session struct {
 	Speakers []string
 	Kind     Kind
 	Groups   []string
+	Keywords Keywords
 }
 
 // Material is a link or a stored Telegram file offered to delegates.
@@ -114,7 +125,8 @@ type Material struct {
 	Kind    MaterialKind
 	Session string
 	// URL is an http(s) link, or a Telegram file_id of an uploaded file.
-	URL string
+	URL      string
+	Keywords Keywords
 }
 
 // IsLink reports whether the material is a web link rather than a stored file.
@@ -125,6 +137,7 @@ type FAQ struct {
 	ID       string
 	Question map[string][]string
 	Answer   Text
+	Keywords Keywords
 }
 
 // Programme is an event with everything planned for it.
@@ -134,6 +147,7 @@ type Programme struct {
 	Sessions  []Session
 	Materials []Material
 	FAQ       []FAQ
+	Glossary  Glossary
 }
 
 // locations caches loaded time zones: time.LoadLocation reads the zone

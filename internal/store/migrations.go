@@ -87,6 +87,23 @@ var migrations = []*gormigrate.Migration{
 			return tx.Migrator().CreateTable(&event{}, &venue{}, &session{}, &material{}, &faq{}, &participant{})
 		},
 	},
+	{
+		ID: "0002-keywords-and-glossary",
+		Migrate: func(tx *gorm.DB) error {
+			for _, stmt := range []string{
+				"ALTER TABLE events ADD COLUMN glossary text NOT NULL DEFAULT 'null'",
+				"ALTER TABLE venues ADD COLUMN keywords text NOT NULL DEFAULT 'null'",
+				"ALTER TABLE sessions ADD COLUMN keywords text NOT NULL DEFAULT 'null'",
+				"ALTER TABLE materials ADD COLUMN keywords text NOT NULL DEFAULT 'null'",
+				"ALTER TABLE faqs ADD COLUMN keywords text NOT NULL DEFAULT 'null'",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
 }
 
 func migrate(db *gorm.DB) error {

@@ -18,6 +18,7 @@ type eventRow struct {
 	Timezone   string
 	Countries  string
 	Contacts   string
+	Glossary   string
 	Revision   int64
 	ImportedAt time.Time
 	CreatedAt  time.Time
@@ -27,15 +28,16 @@ type eventRow struct {
 func (eventRow) TableName() string { return "events" }
 
 type venueRow struct {
-	ID      int64
-	EventID int64
-	Key     string
-	Name    string
-	Address string
-	City    string
-	Notes   string
-	Lat     float64
-	Lon     float64
+	ID       int64
+	EventID  int64
+	Key      string
+	Name     string
+	Address  string
+	City     string
+	Notes    string
+	Lat      float64
+	Lon      float64
+	Keywords string
 }
 
 func (venueRow) TableName() string { return "venues" }
@@ -52,6 +54,7 @@ type sessionRow struct {
 	Speakers    string
 	Kind        string
 	Groups      string
+	Keywords    string
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -64,6 +67,7 @@ type materialRow struct {
 	Kind      string
 	SessionID *int64
 	URL       string
+	Keywords  string
 }
 
 func (materialRow) TableName() string { return "materials" }
@@ -74,6 +78,7 @@ type faqRow struct {
 	Key      string
 	Question string
 	Answer   string
+	Keywords string
 }
 
 func (faqRow) TableName() string { return "faqs" }
@@ -131,7 +136,16 @@ func (s *Store) Programme(ctx context.Context, eventID int64) (*programme.Progra
 	if ok && c.revision == ev.Revision {
 		return c.p, nil
 	}
-	p, err := load(s.db.WithContext(ctx), ev)
+	// One transaction, so that an import running meanwhile is seen whole
+	// or not at all.
+	var p *programme.Programme
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Take(&ev, eventID).Error; err != nil {
+			return fmt.Errorf("store: event %d: %w", eventID, err)
+		}
+		p, err = load(tx, ev)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +176,7 @@ func load(db *gorm.DB, ev eventRow) (*programme.Programme, error) {
 	dec(ev.Title, &p.Event.Title)
 	dec(ev.Countries, &p.Event.Countries)
 	dec(ev.Contacts, &p.Event.Contacts)
+	dec(ev.Glossary, &p.Glossary)
 
 	venueKeys := map[int64]string{}
 	for _, r := range venues {
@@ -170,6 +185,7 @@ func load(db *gorm.DB, ev eventRow) (*programme.Programme, error) {
 		dec(r.Address, &v.Address)
 		dec(r.City, &v.City)
 		dec(r.Notes, &v.Notes)
+		dec(r.Keywords, &v.Keywords)
 		venueKeys[r.ID] = r.Key
 		p.Venues = append(p.Venues, v)
 	}
@@ -183,6 +199,7 @@ func load(db *gorm.DB, ev eventRow) (*programme.Programme, error) {
 		dec(r.Description, &ss.Description)
 		dec(r.Speakers, &ss.Speakers)
 		dec(r.Groups, &ss.Groups)
+		dec(r.Keywords, &ss.Keywords)
 		sessionKeys[r.ID] = r.Key
 		p.Sessions = append(p.Sessions, ss)
 	}
@@ -192,12 +209,14 @@ func load(db *gorm.DB, ev eventRow) (*programme.Programme, error) {
 			m.Session = sessionKeys[*r.SessionID]
 		}
 		dec(r.Title, &m.Title)
+		dec(r.Keywords, &m.Keywords)
 		p.Materials = append(p.Materials, m)
 	}
 	for _, r := range faqs {
 		f := programme.FAQ{ID: r.Key}
 		dec(r.Question, &f.Question)
 		dec(r.Answer, &f.Answer)
+		dec(r.Keywords, &f.Keywords)
 		p.FAQ = append(p.FAQ, f)
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -252,6 +271,7 @@ func (s *Store) Apply(ctx context.Context, p *programme.Programme) (programme.Ch
 		ev.Timezone = p.Event.Timezone
 		ev.Countries = toJSON(p.Event.Countries)
 		ev.Contacts = toJSON(p.Event.Contacts)
+		ev.Glossary = toJSON(p.Glossary)
 		ev.Revision++
 		ev.ImportedAt = s.now().UTC()
 		if err := tx.Save(&ev).Error; err != nil {
@@ -271,7 +291,7 @@ func (s *Store) Apply(ctx context.Context, p *programme.Programme) (programme.Ch
 func replaceItems(tx *gorm.DB, eventID int64, p *programme.Programme) error {
 	venueIDs, err := upsert(tx, eventID, p.Venues, func(v programme.Venue, id int64) venueRow {
 		return venueRow{ID: id, EventID: eventID, Key: v.ID, Name: toJSON(v.Name), Address: toJSON(v.Address),
-			City: toJSON(v.City), Notes: toJSON(v.Notes), Lat: v.Lat, Lon: v.Lon}
+			City: toJSON(v.City), Notes: toJSON(v.Notes), Lat: v.Lat, Lon: v.Lon, Keywords: toJSON(v.Keywords)}
 	})
 	if err != nil {
 		return err
@@ -279,20 +299,20 @@ func replaceItems(tx *gorm.DB, eventID int64, p *programme.Programme) error {
 	sessionIDs, err := upsert(tx, eventID, p.Sessions, func(ss programme.Session, id int64) sessionRow {
 		return sessionRow{ID: id, EventID: eventID, Key: ss.ID, Title: toJSON(ss.Title), Description: toJSON(ss.Description),
 			StartsAt: ss.Start.UTC(), EndsAt: ss.End.UTC(), VenueID: refID(venueIDs, ss.Venue),
-			Speakers: toJSON(ss.Speakers), Kind: string(ss.Kind), Groups: toJSON(ss.Groups)}
+			Speakers: toJSON(ss.Speakers), Kind: string(ss.Kind), Groups: toJSON(ss.Groups), Keywords: toJSON(ss.Keywords)}
 	})
 	if err != nil {
 		return err
 	}
 	materialIDs, err := upsert(tx, eventID, p.Materials, func(m programme.Material, id int64) materialRow {
 		return materialRow{ID: id, EventID: eventID, Key: m.ID, Title: toJSON(m.Title), Kind: string(m.Kind),
-			SessionID: refID(sessionIDs, m.Session), URL: m.URL}
+			SessionID: refID(sessionIDs, m.Session), URL: m.URL, Keywords: toJSON(m.Keywords)}
 	})
 	if err != nil {
 		return err
 	}
 	faqIDs, err := upsert(tx, eventID, p.FAQ, func(f programme.FAQ, id int64) faqRow {
-		return faqRow{ID: id, EventID: eventID, Key: f.ID, Question: toJSON(f.Question), Answer: toJSON(f.Answer)}
+		return faqRow{ID: id, EventID: eventID, Key: f.ID, Question: toJSON(f.Question), Answer: toJSON(f.Answer), Keywords: toJSON(f.Keywords)}
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,127 @@
+package answer
+
+import (
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/delegatedesk/delegatedesk/internal/sample"
+	"github.com/delegatedesk/delegatedesk/locales"
+)
+
+var verbose = flag.Bool("eval.v", false, "print every question the engine gets wrong")
+
+type evalCase struct {
+	Q    string   `yaml:"q"`
+	Want []string `yaml:"want"`
+}
+
+// evalNow is when the evaluation questions are asked: day 2 of the sample
+// event, on the bus to Sejong.
+var evalNow = time.Date(2027, 4, 14, 9, 0, 0, 0, mustLoc("Asia/Seoul"))
+
+func mustLoc(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}
+
+// got renders a result the way the evaluation files write answers.
+func got(r Result) string {
+	switch r.Outcome {
+	case Item, Candidates:
+		return r.Targets[0].String()
+	case Day:
+		return "day:" + r.Day.Format("2006-01-02")
+	}
+	return "none"
+}
+
+// TestEvaluation answers every question of testdata/answers over the sample
+// programme and checks top-1 accuracy per language and overall, and that
+// questions the programme cannot answer get an honest "don't know".
+func TestEvaluation(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/answers/*.yaml")
+	var langs []string
+	for _, f := range files {
+		langs = append(langs, strings.TrimSuffix(filepath.Base(f), ".yaml"))
+	}
+	if len(langs) == 0 {
+		t.Fatal("no evaluation files")
+	}
+	v, err := loadVocabulary(locales.FS, available(t, langs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sample.Programme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := Build(p, v)
+
+	var table strings.Builder
+	fmt.Fprintf(&table, "%-5s %5s %5s %8s %8s\n", "lang", "n", "right", "accuracy", "none ok")
+	var all, right, none, noneRight int
+	for _, lang := range langs {
+		data, err := os.ReadFile("../../testdata/answers/" + lang + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases []evalCase
+		if err := yaml.Unmarshal(data, &cases); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		var r, n, nr int
+		for _, c := range cases {
+			g := got(ix.Answer(c.Q, evalNow))
+			ok := slices.Contains(c.Want, g)
+			if ok {
+				r++
+			} else if *verbose {
+				t.Logf("%s %q: got %s, want %v", lang, c.Q, g, c.Want)
+			}
+			if slices.Contains(c.Want, "none") {
+				n++
+				if ok {
+					nr++
+				}
+			}
+		}
+		all, right, none, noneRight = all+len(cases), right+r, none+n, noneRight+nr
+		acc := float64(r) / float64(len(cases))
+		fmt.Fprintf(&table, "%-5s %5d %5d %7.1f%% %5d/%d\n", lang, len(cases), r, 100*acc, nr, n)
+		if acc < 0.8 {
+			t.Errorf("%s: accuracy %.1f%% is below 80%%", lang, 100*acc)
+		}
+	}
+	acc := float64(right) / float64(all)
+	fmt.Fprintf(&table, "%-5s %5d %5d %7.1f%% %5d/%d\n", "all", all, right, 100*acc, noneRight, none)
+	t.Log("\n" + table.String())
+	if acc < 0.9 {
+		t.Errorf("overall accuracy %.1f%% is below 90%%", 100*acc)
+	}
+	if none > 0 && float64(noneRight) < 0.9*float64(none) {
+		t.Errorf("only %d of %d unanswerable questions got an honest \"don't know\"", noneRight, none)
+	}
+}
+
+// available keeps the languages whose vocabulary file exists.
+func available(_ testing.TB, langs []string) []string {
+	var out []string
+	for _, l := range append([]string{"en"}, langs...) {
+		if _, err := fs.Stat(locales.FS, "answers/"+l+".yaml"); err == nil && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
