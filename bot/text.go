@@ -68,7 +68,7 @@ func (r *request) answerItem(t answer.Target, intent answer.Intent) {
 		}
 		r.sendFile(m)
 	case answer.KindFAQ:
-		f := faqOf(r.prog, t.ID)
+		f, _ := r.prog.FAQEntry(t.ID)
 		r.reply(esc(f.Answer.In(r.lang())), nil)
 	}
 }
@@ -114,30 +114,10 @@ func (r *request) targetButton(t answer.Target) (button, bool) {
 		m, ok := r.prog.Material(t.ID)
 		return r.materialButton(m), ok
 	case answer.KindFAQ:
-		f := faqOf(r.prog, t.ID)
-		return callbackButton(clip("❓ "+firstQuestion(f, lang), 60), data(cbFAQ, ev, f.ID)), f.ID != ""
+		f, ok := r.prog.FAQEntry(t.ID)
+		return callbackButton(clip("❓ "+f.Phrasing(lang), 60), data(cbFAQ, ev, f.ID)), ok
 	}
 	return button{}, false
-}
-
-func faqOf(p *programme.Programme, id string) programme.FAQ {
-	for _, f := range p.FAQ {
-		if f.ID == id {
-			return f
-		}
-	}
-	return programme.FAQ{}
-}
-
-// firstQuestion returns the FAQ's first phrasing in lang, else in English,
-// else in any language.
-func firstQuestion(f programme.FAQ, lang string) string {
-	for _, l := range append([]string{lang, "en"}, l10n.Codes...) {
-		if qs := f.Question[l]; len(qs) > 0 {
-			return qs[0]
-		}
-	}
-	return f.ID
 }
 
 // faq answers a press of a FAQ candidate.
@@ -146,8 +126,8 @@ func (b *Bot) faq(r *request) {
 		r.expired()
 		return
 	}
-	f := faqOf(r.prog, r.data[1])
-	if f.ID == "" {
+	f, ok := r.prog.FAQEntry(r.data[1])
+	if !ok {
 		r.expired()
 		return
 	}

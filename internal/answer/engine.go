@@ -64,16 +64,15 @@ type Result struct {
 
 // Thresholds of the decision, in units of inverse document frequency.
 const (
-	minScore           = 1.2  // an answer needs at least this much evidence
-	minCoverage        = 0.55 // …covering this share of what the question says
-	minCoverageUnknown = 0.55 // …or this share, when some of its words are unknown
-	clearMargin        = 0.8  // the runner-up must score below this share of the best
-	candidateAt        = 0.6  // candidates score at least this share of the best
-	candCoverage       = 0.6  // …and the best covers this share of the question
-	maxCand            = 5
-	unknownWord        = 1.25 // the weight of a word neither the vocabulary nor the programme knows
-	unknownName        = 2.5  // …and of such a word written as a name
-	whereVenue         = 2.0  // a question of where prefers a venue to what happens there
+	minScore     = 1.2  // an answer needs at least this much evidence
+	minCoverage  = 0.55 // …covering this share of what the question says
+	clearMargin  = 0.8  // the runner-up must score below this share of the best
+	candidateAt  = 0.6  // candidates score at least this share of the best
+	candCoverage = 0.6  // …and the best covers this share of the question
+	maxCand      = 5
+	unknownWord  = 1.25 // the weight of a word neither the vocabulary nor the programme knows
+	unknownName  = 2.5  // …and of such a word written as a name
+	whereVenue   = 2.0  // a question of where prefers a venue to what happens there
 	// conceptAsWord is how much of a literal word match a match by concept
 	// (a synonym, a translation) earns.
 	conceptAsWord = 0.7
@@ -84,17 +83,11 @@ func (ix *Index) Answer(question string, now time.Time) Result {
 	q := ix.vocab.analyze(question, ix.days, now)
 	res := Result{Lang: q.language(), Intent: q.intent(), Day: q.day, Part: q.part}
 
-	scores, total, unknown := ix.score(q)
+	scores, total := ix.score(q)
 	ranked := ix.rank(q, scores, now)
 
-	// The evidence itself, before the preferences of rank, must suffice,
-	// and more of it when the question has words nothing here knows ("is
-	// there a pool at the hotel").
-	need := minCoverage
-	if unknown > 0 {
-		need = minCoverageUnknown
-	}
-	if len(ranked) > 0 && scores[ranked[0].item] >= minScore && scores[ranked[0].item] >= need*total {
+	// The evidence itself, before the preferences of rank, must suffice.
+	if len(ranked) > 0 && scores[ranked[0].item] >= minScore && scores[ranked[0].item] >= minCoverage*total {
 		best := ranked[0].score
 		var cands []Target
 		for _, r := range ranked {
@@ -152,7 +145,7 @@ func (ix *Index) target(i int32) Target {
 // it: per word of the question the best match in the item, by concept, by
 // word or by letters, weighted by rarity. total is what a perfect match
 // would score.
-func (ix *Index) score(q *query) (scores map[int32]float64, total, unknown float64) {
+func (ix *Index) score(q *query) (scores map[int32]float64, total float64) {
 	scores = map[int32]float64{}
 	// The best match per item for the current word, dense: a common
 	// concept ("lecture") reaches thousands of items.
@@ -160,9 +153,6 @@ func (ix *Index) score(q *query) (scores map[int32]float64, total, unknown float
 	var touched []int32
 	unit := func(weight float64) {
 		total += weight
-		if len(touched) == 0 {
-			unknown += weight
-		}
 		for _, it := range touched {
 			if s := perItem[it]; s > 0 {
 				scores[it] += min(s, weight)
@@ -242,7 +232,7 @@ func (ix *Index) score(q *query) (scores map[int32]float64, total, unknown float
 		}
 		unit(weight)
 	}
-	return scores, total, unknown
+	return scores, total
 }
 
 // scoreGrams scores a run of a spaceless script by the pairs of letters it

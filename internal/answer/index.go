@@ -108,7 +108,7 @@ func Build(p *programme.Programme, v *Vocabulary) *Index {
 		ix.items = append(ix.items, it)
 	}
 	for _, f := range p.FAQ {
-		it := ix.newItem(KindFAQ, f.ID, programme.Text{"en": firstPhrasing(f)})
+		it := ix.newItem(KindFAQ, f.ID, programme.Text{"en": f.Phrasing("en")})
 		for lang, qs := range f.Question {
 			for _, q := range qs {
 				ix.addText(&it, weightTitle, programme.Text{lang: q})
@@ -121,17 +121,6 @@ func Build(p *programme.Programme, v *Vocabulary) *Index {
 	ix.days = p.Days()
 	ix.finish()
 	return ix
-}
-
-// firstPhrasing returns a FAQ entry's first English phrasing, else any.
-func firstPhrasing(f programme.FAQ) string {
-	if q := f.Question["en"]; len(q) > 0 {
-		return q[0]
-	}
-	for _, lang := range sortedKeys(f.Question) {
-		return f.Question[lang][0]
-	}
-	return ""
 }
 
 // materialConcept names the vocabulary concept of each material kind.

@@ -3,6 +3,7 @@ package answer
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -64,10 +65,10 @@ func loadVocabulary(fsys fs.FS, langs []string) (*Vocabulary, error) {
 		if err := yaml.Unmarshal(data, &f); err != nil {
 			return nil, fmt.Errorf("answer: vocabulary %s: %w", lang, err)
 		}
-		for _, name := range sortedKeys(f.Cues) {
+		for _, name := range slices.Sorted(maps.Keys(f.Cues)) {
 			v.addTerms(cueTerm, name, lang, f.Cues[name])
 		}
-		for _, name := range sortedKeys(f.Concepts) {
+		for _, name := range slices.Sorted(maps.Keys(f.Concepts)) {
 			v.addTerms(conceptTerm, name, lang, f.Concepts[name])
 		}
 	}
@@ -84,8 +85,8 @@ func (v *Vocabulary) extend(glossary map[string]map[string][]string) *Vocabulary
 	for _, t := range v.terms {
 		out.addTerm(t)
 	}
-	for _, concept := range sortedKeys(glossary) {
-		for _, lang := range sortedKeys(glossary[concept]) {
+	for _, concept := range slices.Sorted(maps.Keys(glossary)) {
+		for _, lang := range slices.Sorted(maps.Keys(glossary[concept])) {
 			out.addTerms(conceptTerm, concept, lang, glossary[concept][lang])
 		}
 	}
@@ -209,13 +210,4 @@ func (v *Vocabulary) find(toks []token) []termMatch {
 	}
 	slices.SortFunc(out, func(a, b termMatch) int { return a.start - b.start })
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"reflect"
@@ -354,7 +355,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 	}
 	checkText := func(path string, t Text, required bool) Text {
 		t = normalizeText(t)
-		for _, lang := range sortedKeys(t) {
+		for _, lang := range slices.Sorted(maps.Keys(t)) {
 			if !slices.Contains(Languages, lang) {
 				add(path+"."+lang, ProblemUnknownLanguage, lang)
 			}
@@ -366,7 +367,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 	}
 	checkKeywords := func(path string, kw Keywords) Keywords {
 		out := Keywords{}
-		for _, lang := range sortedKeys(kw) {
+		for _, lang := range slices.Sorted(maps.Keys(kw)) {
 			if !slices.Contains(Languages, normalizeLang(lang)) {
 				add(path+"."+lang, ProblemUnknownLanguage, lang)
 			}
@@ -510,7 +511,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 		requireID(path+".id", f.ID, faqs)
 		nf := FAQ{ID: f.ID, Question: map[string][]string{}, Answer: checkText(path+".answer", f.Answer, true),
 			Keywords: checkKeywords(path+".keywords", f.Keywords)}
-		for _, lang := range sortedKeys(f.Question) {
+		for _, lang := range slices.Sorted(maps.Keys(f.Question)) {
 			if !slices.Contains(Languages, normalizeLang(lang)) {
 				add(path+".question."+lang, ProblemUnknownLanguage, lang)
 			}
@@ -524,7 +525,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 		p.FAQ = append(p.FAQ, nf)
 	}
 
-	for _, concept := range sortedKeys(d.Glossary) {
+	for _, concept := range slices.Sorted(maps.Keys(d.Glossary)) {
 		path := "glossary." + concept
 		if !conceptPattern.MatchString(concept) {
 			add(path, ProblemBadID, concept)
@@ -596,15 +597,6 @@ func nonEmpty(ss []string) []string {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func isWebURL(s string) bool {

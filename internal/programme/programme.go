@@ -140,6 +140,27 @@ type FAQ struct {
 	Keywords Keywords
 }
 
+// Phrasing returns the entry's first phrasing in lang, else in English,
+// else in the first language of Languages that has one.
+func (f FAQ) Phrasing(lang string) string {
+	for _, l := range append([]string{lang, Fallback}, Languages...) {
+		if qs := f.Question[l]; len(qs) > 0 {
+			return qs[0]
+		}
+	}
+	return ""
+}
+
+// FAQEntry returns the FAQ entry with the given id.
+func (p *Programme) FAQEntry(id string) (FAQ, bool) {
+	for _, f := range p.FAQ {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return FAQ{}, false
+}
+
 // Programme is an event with everything planned for it.
 type Programme struct {
 	Event     Event
