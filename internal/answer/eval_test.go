@@ -13,9 +13,14 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/delegatedesk/delegatedesk/internal/programme"
 	"github.com/delegatedesk/delegatedesk/internal/sample"
 	"github.com/delegatedesk/delegatedesk/locales"
 )
+
+// holdoutFloor is below the held-out accuracy measured when the set was
+// added, by a margin for honest changes elsewhere.
+const holdoutFloor = 0.8
 
 var verbose = flag.Bool("eval.v", false, "print every question the engine gets wrong")
 
@@ -124,4 +129,54 @@ func available(_ testing.TB, langs []string) []string {
 		}
 	}
 	return out
+}
+
+// TestHoldout answers questions over a second event that neither the
+// engine nor its vocabulary was tuned on, written apart from both: the
+// honest measure of how the engine does on programmes it has never seen.
+// It fails only on a clear regression.
+func TestHoldout(t *testing.T) {
+	v, err := LoadVocabulary(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../../testdata/holdout/programme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := programme.Parse(data, programme.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := Build(p, v)
+	now := time.Date(2027, 9, 9, 8, 30, 0, 0, mustLoc("Asia/Tashkent"))
+	data, err = os.ReadFile("../../testdata/holdout/questions.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []evalCase
+	if err := yaml.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	var right, none, noneRight int
+	for _, c := range cases {
+		g := got(ix.Answer(c.Q, now))
+		ok := slices.Contains(c.Want, g)
+		if ok {
+			right++
+		} else if *verbose {
+			t.Logf("%q: got %s, want %v", c.Q, g, c.Want)
+		}
+		if slices.Contains(c.Want, "none") {
+			none++
+			if ok {
+				noneRight++
+			}
+		}
+	}
+	acc := float64(right) / float64(len(cases))
+	t.Logf("held out: %d of %d right (%.1f%%); %d of %d unanswerable questions declined", right, len(cases), 100*acc, noneRight, none)
+	if acc < holdoutFloor {
+		t.Errorf("held-out accuracy %.1f%% is below %.0f%%", 100*acc, 100*holdoutFloor)
+	}
 }
