@@ -271,6 +271,9 @@ type ranked struct {
 // nearest in time.
 func (ix *Index) rank(q *query, scores map[int32]float64, now time.Time) []ranked {
 	intent := q.intent()
+	// A day without sessions ("tomorrow", a week before the event) says
+	// nothing about which session is meant.
+	onDay := q.hasDay && slices.ContainsFunc(ix.days, q.day.Equal)
 	out := make([]ranked, 0, len(scores))
 	for i, s := range scores {
 		it := &ix.items[i]
@@ -289,7 +292,7 @@ func (ix *Index) rank(q *query, scores map[int32]float64, now time.Time) []ranke
 		// Length normalization, mild: of two titles that match alike, the
 		// shorter is the one the question names.
 		s /= 1 + 0.05*float64(max(0, it.titleWords-3))
-		if q.hasDay && !it.start.IsZero() && !dayOf(it.start).Equal(q.day) {
+		if onDay && !it.start.IsZero() && !dayOf(it.start).Equal(q.day) {
 			s *= 0.35
 		}
 		if q.part != AllDay && !it.start.IsZero() && !ix.inPart(it, q.part) {

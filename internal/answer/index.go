@@ -176,7 +176,7 @@ func (ix *Index) addConcept(it *item, concept string, w float64) {
 func (ix *Index) addText(it *item, w float64, t programme.Text) {
 	for _, s := range t {
 		toks := tokenize(normalize(s))
-		for _, m := range ix.vocab.find(toks) {
+		for _, m := range ix.vocab.find(toks, false) {
 			if tm := ix.vocab.terms[m.term]; tm.kind == conceptTerm {
 				ix.addConcept(it, tm.name, w*m.quality)
 			}

@@ -65,7 +65,7 @@ func (v *Vocabulary) analyze(question string, days []time.Time, now time.Time) *
 	}
 	q.cueToken = make([]bool, len(q.toks))
 	q.cueOf = make([]string, len(q.toks))
-	matches := v.bestMatches(v.find(q.toks))
+	matches := v.bestMatches(v.find(q.toks, true))
 	q.uncovered, q.residual = v.uncovered(q.toks, matches)
 	// How well a concept covers each token: a word that names a concept
 	// ("lecture") is the subject even if it also looks like a cue

@@ -28,11 +28,12 @@ const (
 
 // term is one way of saying a cue or a concept in one language.
 type term struct {
-	kind  termKind
-	name  string // cue key or concept id
-	lang  string
-	words []string // keys of the words, for scripts with spaces
-	text  string   // normalized, spaces removed, for spaceless scripts
+	kind   termKind
+	name   string // cue key or concept id
+	lang   string
+	words  []string // keys of the words, for scripts with spaces
+	text   string   // normalized, spaces removed, for spaceless scripts
+	script script
 }
 
 // Vocabulary is what the engine knows of words independent of any programme:
@@ -99,7 +100,7 @@ func (v *Vocabulary) addTerms(kind termKind, name, lang string, phrases []string
 		if len(toks) == 0 {
 			continue
 		}
-		t := term{kind: kind, name: name, lang: lang}
+		t := term{kind: kind, name: name, lang: lang, script: toks[0].script}
 		if kind == cueTerm && name != "stop" && len(toks) == 1 && runeLen(toks[0].key) < 3 && toks[0].script != scriptDigit {
 			// Two letters ("mi", "am") are some other language's word too
 			// often to tell a question's time or intent.
@@ -149,8 +150,11 @@ type termMatch struct {
 
 // find returns the terms that occur in the tokens. A term of several words
 // must match consecutive tokens; short words must match exactly, so that
-// "on" and "am" do not match inside other words.
-func (v *Vocabulary) find(toks []token) []termMatch {
+// "on" and "am" do not match inside other words. With translit, a word may
+// match a term of another script by sound ("xval", ხვალ) if the term is
+// long enough not to be chance: questions are typed in transliteration,
+// programme texts are not.
+func (v *Vocabulary) find(toks []token, translit bool) []termMatch {
 	// per token: term id → (position, quality)
 	type wordHit struct {
 		pos     int32
@@ -163,9 +167,19 @@ func (v *Vocabulary) find(toks []token) []termMatch {
 		}
 		for _, h := range v.lex.lookup(tk.key) {
 			tw := v.entries[h.id]
-			word := v.terms[tw.term].words[tw.pos]
+			t := &v.terms[tw.term]
+			word := t.words[tw.pos]
 			if h.quality < exactMatch && runeLen(word) < 3 {
 				continue
+			}
+			if t.script != tk.script && t.script != scriptDigit {
+				minLen := 4 // "cas", Armenian lunch, is English "cash" by sound
+				if t.kind == cueTerm {
+					minLen = 3 // "gde", где
+				}
+				if !translit || runeLen(word) < minLen {
+					continue
+				}
 			}
 			if perToken[i] == nil {
 				perToken[i] = map[int32]wordHit{}

@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/delegatedesk/delegatedesk/internal/sample"
 	"github.com/delegatedesk/delegatedesk/locales"
 )
 
@@ -147,5 +148,26 @@ func TestDates(t *testing.T) {
 	}
 	if q := v.analyze("where is the hotel", days, now); q.hasDay {
 		t.Errorf("no day in %q, got %v", "where is the hotel", q.day)
+	}
+}
+
+// TestDayOutsideTheEvent: "tomorrow" a week before the event names no
+// session day, so it must not push the sessions aside.
+func TestDayOutsideTheEvent(t *testing.T) {
+	v, err := LoadVocabulary(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sample.Programme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := Build(p, v)
+	before := time.Date(2027, 4, 1, 12, 0, 0, 0, mustLoc("Asia/Seoul"))
+	for _, q := range []string{"когда обед завтра", "where is lunch tomorrow"} {
+		r := ix.Answer(q, before)
+		if r.Outcome == Unknown || r.Targets[0].Kind != KindSession {
+			t.Errorf("%q a fortnight before: %+v, want the first lunch", q, r)
+		}
 	}
 }
