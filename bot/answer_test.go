@@ -91,3 +91,40 @@ func TestMaterialQuestionGivesTheLink(t *testing.T) {
 		t.Errorf("want the slides' link, got:\n%s\n%v", got.Text, got.Buttons)
 	}
 }
+
+func TestDayQuestions(t *testing.T) {
+	h := sampleHarness(t)
+	u := h.user("en")
+	// Part of a day: only its sessions, and a way to the whole day.
+	got := only(t, h.say(u, "what's on this afternoon?"))
+	if strings.Contains(got.Text, "08:00") || !strings.Contains(got.Text, "13:50–14:50 KST") {
+		t.Errorf("afternoon of day 2:\n%s", got.Text)
+	}
+	if _, ok := findButton(got, "Whole day"); !ok {
+		t.Errorf("no way to the whole day: %v", got.Buttons)
+	}
+	// Materials of a day.
+	got = only(t, h.say(u, "slides from yesterday"))
+	if !strings.Contains(got.Text, "Materials · Tue 13 Apr") {
+		t.Errorf("materials of day 1:\n%s", got.Text)
+	}
+	// A day the event does not have is not answered with another day.
+	got = only(t, h.say(u, "lunch on 20 April"))
+	if !strings.Contains(got.Text, "not sure") {
+		t.Errorf("a day without sessions:\n%s", got.Text)
+	}
+}
+
+func TestAnswerInQuestionLanguage(t *testing.T) {
+	h := sampleHarness(t)
+	// An English app, a Russian question: a Russian answer; an unclear
+	// one ("wifi") stays in the person's language.
+	got := only(t, h.say(h.user("en"), "где завтра обед?"))
+	if !strings.Contains(got.Text, "Чт, 15 апр.") {
+		t.Errorf("want Russian dates:\n%s", got.Text)
+	}
+	got = only(t, h.say(h.user("ko"), "wifi"))
+	if !strings.Contains(got.Text, "DGP2027-Guest") || !strings.ContainsAny(got.Text, "가나다라마바사아자차카타파하") {
+		t.Errorf("want the Korean answer:\n%s", got.Text)
+	}
+}

@@ -73,21 +73,31 @@ func (b *Bot) materialsOfDay(r *request) {
 		r.expired()
 		return
 	}
-	_, byDay := materialsByDay(r.prog)
-	all, ok := byDay[r.data[1]]
 	page, okPage := pageField(r.data[2])
-	mats, okItems := pageOf(all, page)
-	if !ok || !okPage || !okItems {
+	text, kb, ok := r.renderMaterialsOfDay(r.data[1], page)
+	if !ok || !okPage {
 		r.expired()
 		return
 	}
 	r.answer("")
+	r.show(text, kb)
+}
+
+// renderMaterialsOfDay renders one page of a day's materials ("general"
+// for those of no session); ok is false when there is no such page.
+func (r *request) renderMaterialsOfDay(dayKey string, page int) (string, keyboard, bool) {
+	_, byDay := materialsByDay(r.prog)
+	all, ok := byDay[dayKey]
+	mats, okItems := pageOf(all, page)
+	if !ok || !okItems {
+		return "", nil, false
+	}
 	lang := r.lang()
 	var text strings.Builder
-	if r.data[1] == generalDay {
+	if dayKey == generalDay {
 		text.WriteString(r.t("materials_day_header", l10n.Data{"Date": r.text("materials_general", nil)}) + "\n")
 	} else {
-		day, _ := parseDay(r.prog, r.data[1])
+		day, _ := parseDay(r.prog, dayKey)
 		text.WriteString(r.t("materials_day_header", l10n.Data{"Date": r.loc.Date(day)}) + "\n")
 	}
 	var kb keyboard
@@ -102,11 +112,11 @@ func (b *Bot) materialsOfDay(r *request) {
 		kb = append(kb, keyboardRow{r.materialButton(m)})
 	}
 	ev := id64(r.prog.Event.StoreID)
-	if row := r.pageButtons(page, len(all), func(p int) string { return data(cbMaterialsDay, ev, r.data[1], itoa(p)) }); row != nil {
+	if row := r.pageButtons(page, len(all), func(p int) string { return data(cbMaterialsDay, ev, dayKey, itoa(p)) }); row != nil {
 		kb = append(kb, row)
 	}
 	kb = append(kb, keyboardRow{callbackButton(r.text("btn_back", nil), data(cbMaterials, ev))})
-	r.show(text.String(), kb)
+	return text.String(), kb, true
 }
 
 // materialButton opens a link directly, or asks the bot for a stored file.

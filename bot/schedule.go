@@ -116,45 +116,67 @@ func (b *Bot) session(r *request) {
 func (r *request) renderSession(s programme.Session) (string, keyboard) {
 	lang := r.lang()
 	ev := id64(r.prog.Event.StoreID)
-	var head, tail strings.Builder
-	head.WriteString(kindIcon(s.Kind) + " <b>" + esc(clip(s.Title.In(lang), 300)) + "</b>\n")
-	head.WriteString("<i>" + r.t("kind_"+string(s.Kind), nil) + "</i>\n\n")
-	head.WriteString("🗓 " + esc(r.loc.Date(s.Start)) + ", " + timeRange(s) + "\n")
-	var kb keyboard
-	if v, ok := r.prog.Venue(s.Venue); ok {
-		place := v.Name.In(lang)
-		if city := v.City.In(lang); city != "" {
-			place += ", " + city
-		}
-		head.WriteString("📍 " + esc(clip(place, 200)) + "\n")
-		kb = append(kb, keyboardRow{callbackButton(clip(r.text("btn_venue", l10n.Data{"Venue": v.Name.In(lang)}), 48), data(cbVenue, ev, v.ID))})
-	}
-	if len(s.Speakers) > 0 {
-		head.WriteString("👤 " + r.loc.PluralHTML("session_speakers", len(s.Speakers), l10n.Data{"Names": clip(strings.Join(s.Speakers, "; "), 400)}) + "\n")
-	}
-	if len(s.Groups) > 0 {
-		head.WriteString("👥 " + r.t("session_groups", l10n.Data{"Groups": clip(strings.Join(s.Groups, ", "), 200)}) + "\n")
-	}
+	head, kb := r.sessionFacts(s, true, true)
+	var tail strings.Builder
 	if mats := r.prog.MaterialsOf(s.ID); len(mats) > 0 {
 		tail.WriteString("\n" + r.t("session_materials", nil) + "\n")
 		shown, _ := pageOf(mats, 0)
 		for _, m := range shown {
 			tail.WriteString(materialIcons[m.Kind] + " " + esc(clip(m.Title.In(lang), 120)) + "\n")
-			kb = append(kb, keyboardRow{r.materialButton(m)})
 		}
-		if len(mats) > len(shown) {
-			// The rest are a page away, among the materials of the day.
-			kb = append(kb, keyboardRow{callbackButton(r.loc.Plural("btn_materials", len(mats), nil), data(cbMaterialsDay, ev, dayCode(s.Start), "0"))})
-		}
+		kb = append(kb, r.materialRows(s)...)
 	}
-	text := head.String()
+	text := head
 	if d := s.Description.In(lang); d != "" {
 		// The description gets what the rest of the message leaves.
-		room := maxMessage - utf16Len(head.String()) - utf16Len(tail.String()) - 4
+		room := maxMessage - utf16Len(head) - utf16Len(tail.String()) - 4
 		text += "\n" + esc(clip(d, max(room, 1))) + "\n"
 	}
 	text += tail.String()
 	page := slices.IndexFunc(r.prog.SessionsOn(s.Start), func(o programme.Session) bool { return o.ID == s.ID }) / perPage
 	kb = append(kb, keyboardRow{callbackButton(r.text("btn_back", nil), data(cbDay, ev, dayCode(s.Start), itoa(page)))})
 	return text, kb
+}
+
+// sessionFacts states a session: title, (kind,) day and time, place,
+// speakers if wanted and groups; kb has the venue button.
+func (r *request) sessionFacts(s programme.Session, withKind, withSpeakers bool) (string, keyboard) {
+	lang := r.lang()
+	var b strings.Builder
+	b.WriteString(kindIcon(s.Kind) + " <b>" + esc(clip(s.Title.In(lang), 300)) + "</b>\n")
+	if withKind {
+		b.WriteString("<i>" + r.t("kind_"+string(s.Kind), nil) + "</i>\n\n")
+	}
+	b.WriteString("🗓 " + esc(r.loc.Date(s.Start)) + ", " + timeRange(s) + "\n")
+	var kb keyboard
+	if v, ok := r.prog.Venue(s.Venue); ok {
+		place := v.Name.In(lang)
+		if city := v.City.In(lang); city != "" {
+			place += ", " + city
+		}
+		b.WriteString("📍 " + esc(clip(place, 200)) + "\n")
+		kb = append(kb, keyboardRow{callbackButton(clip(r.text("btn_venue", l10n.Data{"Venue": v.Name.In(lang)}), 48), data(cbVenue, id64(r.prog.Event.StoreID), v.ID))})
+	}
+	if len(s.Speakers) > 0 && withSpeakers {
+		b.WriteString("👤 " + r.loc.PluralHTML("session_speakers", len(s.Speakers), l10n.Data{"Names": clip(strings.Join(s.Speakers, "; "), 400)}) + "\n")
+	}
+	if len(s.Groups) > 0 {
+		b.WriteString("👥 " + r.t("session_groups", l10n.Data{"Groups": clip(strings.Join(s.Groups, ", "), 200)}) + "\n")
+	}
+	return b.String(), kb
+}
+
+// materialRows are buttons for a session's materials, the first page of
+// them and a button to the rest among the materials of the day.
+func (r *request) materialRows(s programme.Session) keyboard {
+	mats := r.prog.MaterialsOf(s.ID)
+	shown, _ := pageOf(mats, 0)
+	var kb keyboard
+	for _, m := range shown {
+		kb = append(kb, keyboardRow{r.materialButton(m)})
+	}
+	if len(mats) > len(shown) {
+		kb = append(kb, keyboardRow{callbackButton(r.loc.Plural("btn_materials", len(mats), nil), data(cbMaterialsDay, id64(r.prog.Event.StoreID), dayCode(s.Start), "0"))})
+	}
+	return kb
 }

@@ -31,11 +31,36 @@ func (b *Bot) freeText(r *request, text string) {
 		}
 		r.reply(r.t("answer_candidates", nil), kb)
 	case answer.Day:
-		text, kb := r.renderDay(res.Day, 0)
-		r.reply(text, kb)
+		r.answerDay(res)
 	default:
 		r.reply(r.t("answer_unknown", l10n.Data{"Commands": suggestions(res.Intent)}), nil)
 	}
+}
+
+// answerDay shows what a question about a day asks: that day's materials,
+// the sessions of a part of it, or the whole day.
+func (r *request) answerDay(res answer.Result) {
+	if res.Intent == answer.AskMaterials {
+		if text, kb, ok := r.renderMaterialsOfDay(dayCode(res.Day), 0); ok {
+			r.reply(text, kb)
+			return
+		}
+	}
+	if len(res.Targets) > 0 {
+		var b strings.Builder
+		b.WriteString(r.t("schedule_header", l10n.Data{"Date": r.loc.Date(res.Day), "Day": r.prog.DayIndex(res.Day) + 1, "Days": len(r.prog.Days())}) + "\n")
+		var kb keyboard
+		for _, t := range res.Targets {
+			if s, ok := r.prog.Session(t.ID); ok {
+				b.WriteString("\n" + r.sessionLine(s) + "\n")
+				kb = append(kb, r.sessionButton(s))
+			}
+		}
+		kb = append(kb, keyboardRow{callbackButton(r.text("btn_day_all", nil), data(cbDay, id64(r.prog.Event.StoreID), dayCode(res.Day), "0"))})
+		r.reply(b.String(), kb)
+		return
+	}
+	r.reply(r.renderDay(res.Day, 0))
 }
 
 // suggestions names the commands closest to what a question asked.
@@ -63,13 +88,13 @@ func (r *request) answerItem(t answer.Target, intent answer.Intent) {
 	case answer.KindMaterial:
 		m, _ := r.prog.Material(t.ID)
 		if m.IsLink() {
-			r.reply(materialIcons[m.Kind]+" <b>"+esc(m.Title.In(r.lang()))+"</b>", keyboard{{r.materialButton(m)}})
+			r.reply(materialIcons[m.Kind]+" <b>"+esc(clip(m.Title.In(r.lang()), 1000))+"</b>", keyboard{{r.materialButton(m)}})
 			return
 		}
 		r.sendFile(m)
 	case answer.KindFAQ:
 		f, _ := r.prog.FAQEntry(t.ID)
-		r.reply(esc(f.Answer.In(r.lang())), nil)
+		r.reply(esc(clip(f.Answer.In(r.lang()), maxMessage-100)), nil)
 	}
 }
 
@@ -77,26 +102,10 @@ func (r *request) answerItem(t answer.Target, intent answer.Intent) {
 // with its speakers when asked who, and buttons for the pin, the materials
 // and the details.
 func (r *request) renderAnswer(s programme.Session, intent answer.Intent) (string, keyboard) {
-	lang := r.lang()
-	ev := id64(r.prog.Event.StoreID)
-	var b strings.Builder
-	b.WriteString(kindIcon(s.Kind) + " <b>" + esc(clip(s.Title.In(lang), 300)) + "</b>\n")
-	b.WriteString("🗓 " + esc(r.loc.Date(s.Start)) + ", " + timeRange(s) + "\n")
-	var kb keyboard
-	if v, ok := r.prog.Venue(s.Venue); ok {
-		b.WriteString("📍 " + esc(clip(v.Name.In(lang), 200)) + "\n")
-		kb = append(kb, keyboardRow{callbackButton(clip(r.text("btn_venue", l10n.Data{"Venue": v.Name.In(lang)}), 48), data(cbVenue, ev, v.ID))})
-	}
-	if len(s.Speakers) > 0 && intent == answer.AskWho {
-		b.WriteString("👤 " + r.loc.PluralHTML("session_speakers", len(s.Speakers), l10n.Data{"Names": clip(strings.Join(s.Speakers, "; "), 400)}) + "\n")
-	}
-	mats := r.prog.MaterialsOf(s.ID)
-	shown, _ := pageOf(mats, 0)
-	for _, m := range shown {
-		kb = append(kb, keyboardRow{r.materialButton(m)})
-	}
-	kb = append(kb, keyboardRow{callbackButton(r.text("btn_details", nil), data(cbSession, ev, s.ID))})
-	return b.String(), kb
+	text, kb := r.sessionFacts(s, false, intent == answer.AskWho)
+	kb = append(kb, r.materialRows(s)...)
+	kb = append(kb, keyboardRow{callbackButton(r.text("btn_details", nil), data(cbSession, id64(r.prog.Event.StoreID), s.ID))})
+	return text, kb
 }
 
 // targetButton is a button that opens a candidate answer.
@@ -132,5 +141,5 @@ func (b *Bot) faq(r *request) {
 		return
 	}
 	r.answer("")
-	r.reply(esc(f.Answer.In(r.lang())), nil)
+	r.reply(esc(clip(f.Answer.In(r.lang()), maxMessage-100)), nil)
 }

@@ -3,10 +3,12 @@ package answer
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/delegatedesk/delegatedesk/internal/programme"
+	"github.com/delegatedesk/delegatedesk/internal/sample"
 	"github.com/delegatedesk/delegatedesk/locales"
 )
 
@@ -101,4 +103,53 @@ func BenchmarkBuild(b *testing.B) {
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(ix)
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "index-MiB")
+}
+
+// BenchmarkAnswerHostile answers messages no delegate writes but anyone can
+// send: pasted pages, one endless word, marks without letters.
+func BenchmarkAnswerHostile(b *testing.B) {
+	v, err := loadVocabulary(locales.FS, available(nil, Languages))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := sample.Programme()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix := Build(p, v)
+	inputs := []string{
+		strings.Repeat("я", 4000),
+		strings.Repeat("ภาษาไทยไม่มีช่องว่าง", 200),
+		strings.Repeat("\u0301", 4000),
+		strings.Repeat("AIлекция", 500),
+		strings.Repeat("лекция ", 570),
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ix.Answer(inputs[i%len(inputs)], evalNow)
+		i++
+	}
+}
+
+// FuzzAnswer: no message makes the engine panic or answer out of bounds.
+func FuzzAnswer(f *testing.F) {
+	v, err := LoadVocabulary(locales.FS)
+	if err != nil {
+		f.Fatal(err)
+	}
+	p, err := sample.Programme()
+	if err != nil {
+		f.Fatal(err)
+	}
+	ix := Build(p, v)
+	for _, q := range benchQuestions {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		r := ix.Answer(q, evalNow)
+		if len(r.Targets) > maxCand || (r.Outcome == Item || r.Outcome == Candidates) && len(r.Targets) == 0 {
+			t.Fatalf("%q: %+v", q, r)
+		}
+	})
 }

@@ -7,9 +7,11 @@ package answer
 
 import (
 	"github.com/delegatedesk/delegatedesk/internal/programme"
+	"maps"
 	"slices"
 	"sort"
 	"time"
+	"unicode/utf8"
 )
 
 // Outcome says what kind of answer a question got.
@@ -23,7 +25,8 @@ const (
 	Item
 	// Candidates: several items might; Targets lists up to five, best first.
 	Candidates
-	// Day: the question asks what is on a day (Day, Part).
+	// Day: the question asks what is on a day (Day, Part); for a part of
+	// the day, Targets are its sessions.
 	Day
 )
 
@@ -64,15 +67,16 @@ type Result struct {
 
 // Thresholds of the decision, in units of inverse document frequency.
 const (
-	minScore     = 1.2  // an answer needs at least this much evidence
-	minCoverage  = 0.55 // …covering this share of what the question says
-	clearMargin  = 0.8  // the runner-up must score below this share of the best
-	candidateAt  = 0.6  // candidates score at least this share of the best
-	candCoverage = 0.6  // …and the best covers this share of the question
-	maxCand      = 5
-	unknownWord  = 1.25 // the weight of a word neither the vocabulary nor the programme knows
-	unknownName  = 2.5  // …and of such a word written as a name
-	whereVenue   = 2.0  // a question of where prefers a venue to what happens there
+	minScore        = 1.2  // an answer needs at least this much evidence
+	minCoverage     = 0.55 // …covering this share of what the question says
+	clearMargin     = 0.8  // the runner-up must score below this share of the best
+	candidateAt     = 0.6  // candidates score at least this share of the best
+	candCoverage    = 0.6  // …and the best covers this share of the question
+	maxCand         = 5
+	maxPartSessions = 12   // a part of a day fits one message
+	unknownWord     = 1.25 // the weight of a word neither the vocabulary nor the programme knows
+	unknownName     = 2.5  // …and of such a word written as a name
+	whereVenue      = 2.0  // a question of where prefers a venue to what happens there
 	// conceptAsWord is how much of a literal word match a match by concept
 	// (a synonym, a translation) earns.
 	conceptAsWord = 0.7
@@ -82,6 +86,11 @@ const (
 func (ix *Index) Answer(question string, now time.Time) Result {
 	q := ix.vocab.analyze(question, ix.days, now)
 	res := Result{Lang: q.language(), Intent: q.intent(), Day: q.day, Part: q.part}
+	if q.explicitDay && !slices.ContainsFunc(ix.days, q.day.Equal) {
+		// A date, weekday or day number with no sessions: whatever else the
+		// question names, it is not on that day.
+		return res
+	}
 
 	scores, total := ix.score(q)
 	ranked := ix.rank(q, scores, now)
@@ -98,6 +107,12 @@ func (ix *Index) Answer(question string, now time.Time) Result {
 		}
 		if len(ranked) == 1 || ranked[1].score < clearMargin*best {
 			res.Outcome, res.Targets = Item, cands[:1]
+			return res
+		}
+		// "Slides from yesterday": several materials of the day asked for
+		// are that day's materials.
+		if q.intent() == AskMaterials && q.hasDay && ix.allMaterialsOf(cands, q.day) {
+			res.Outcome = Day
 			return res
 		}
 		// Several items, none of them clearly meant: offer them only if
@@ -120,14 +135,39 @@ func (ix *Index) Answer(question string, now time.Time) Result {
 		}
 	case q.hasDay && slices.ContainsFunc(ix.days, q.day.Equal):
 		res.Outcome = Day
+		if q.part != AllDay {
+			// Only that part of the day: its sessions, in order.
+			for i := range ix.items {
+				it := &ix.items[i]
+				if it.kind == KindSession && dayOf(it.start).Equal(q.day) && ix.inPart(it, q.part) && len(res.Targets) < maxPartSessions {
+					res.Targets = append(res.Targets, Target{KindSession, it.id})
+				}
+			}
+		}
 		return res
 	}
 	res.Outcome = Unknown
 	return res
 }
 
+// allMaterialsOf reports whether every target is a material of a session on
+// day.
+func (ix *Index) allMaterialsOf(ts []Target, day time.Time) bool {
+	for _, t := range ts {
+		m, ok := ix.prog.Material(t.ID)
+		if t.Kind != KindMaterial || !ok {
+			return false
+		}
+		s, ok := ix.prog.Session(m.Session)
+		if !ok || !dayOf(s.Start).Equal(day) {
+			return false
+		}
+	}
+	return true
+}
+
 func (ix *Index) sessions(res Result, ss []programme.Session) Result {
-	for _, s := range ss {
+	for _, s := range ss[:min(len(ss), maxCand)] {
 		res.Targets = append(res.Targets, Target{KindSession, s.ID})
 	}
 	res.Outcome = Item
@@ -171,8 +211,8 @@ func (ix *Index) score(q *query) (scores map[int32]float64, total float64) {
 	// Concepts found in spaceless runs are units of their own; in other
 	// scripts a concept belongs to the words it covers.
 	conceptOf := map[int][]string{}
-	for c, toks := range q.conceptTokens {
-		for _, t := range toks {
+	for _, c := range slices.Sorted(maps.Keys(q.conceptTokens)) {
+		for _, t := range q.conceptTokens[c] {
 			conceptOf[t] = append(conceptOf[t], c)
 		}
 	}
@@ -222,6 +262,9 @@ func (ix *Index) score(q *query) (scores map[int32]float64, total float64) {
 			}
 		}
 		switch {
+		case weight > 0 && utf8.RuneCountInString(tk.text) == 1:
+			// A letter ("group B") tells apart, but is no subject alone.
+			weight = min(weight, 0.5)
 		case weight > 0:
 		case q.names[tk.text]:
 			weight = unknownName // a name we do not know: not our subject
@@ -334,6 +377,9 @@ func nearlyEqual(a, b float64) bool { return a-b < 1e-6 && b-a < 1e-6 }
 func (ix *Index) sooner(a, b int32, now time.Time) bool {
 	x, y := ix.items[a], ix.items[b]
 	if x.start.IsZero() || y.start.IsZero() {
+		if x.start.IsZero() && y.start.IsZero() {
+			return a < b // the programme's own order
+		}
 		return !x.start.IsZero()
 	}
 	today := dayOf(now.In(x.start.Location()))
@@ -341,7 +387,10 @@ func (ix *Index) sooner(a, b int32, now time.Time) bool {
 	if xu != yu {
 		return xu
 	}
-	if xu {
+	switch {
+	case x.start.Equal(y.start):
+		return a < b
+	case xu:
 		return x.start.Before(y.start)
 	}
 	return x.start.After(y.start)
@@ -362,10 +411,8 @@ func (ix *Index) inPart(it *item, p Part) bool {
 	case Evening:
 		return h >= 17
 	case AfterLunch:
-		for _, s := range ix.prog.SessionsOn(it.start) {
-			if s.Kind == "meal" && s.Start.Hour() >= 11 && s.Start.Hour() < 15 {
-				return !it.start.Before(s.End)
-			}
+		if end, ok := ix.lunchEnds[dayOf(it.start)]; ok {
+			return !it.start.Before(end)
 		}
 		return h >= 13
 	}
@@ -394,7 +441,7 @@ func (q *query) intent() Intent {
 func (q *query) language() string {
 	counts := map[script]int{}
 	for _, t := range q.toks {
-		counts[t.script] += len(t.text)
+		counts[t.script] += utf8.RuneCountInString(t.text)
 	}
 	var dominant script
 	for s, n := range counts {
@@ -416,20 +463,24 @@ func (q *query) language() string {
 	case scriptLao:
 		return "lo"
 	}
+	// Latin script may be transliterated Russian ("gde avtobus"), and
+	// Uzbek is written in both scripts.
 	var best string
-	var bestVotes float64
-	langs := make([]string, 0, len(q.langVotes))
-	for l := range q.langVotes {
-		langs = append(langs, l)
-	}
-	slices.Sort(langs)
-	for _, l := range langs {
-		// Latin script may be transliterated Russian ("gde avtobus"), and
-		// Uzbek is written in both scripts.
-		fits := scriptOfLang(l) == dominant || dominant == scriptLatin || l == "uz" && dominant == scriptCyrillic
-		if v := q.langVotes[l]; v > bestVotes && fits {
-			best, bestVotes = l, v
+	var first, second float64
+	for _, l := range slices.Sorted(maps.Keys(q.langVotes)) {
+		if scriptOfLang(l) != dominant && dominant != scriptLatin && !(l == "uz" && dominant == scriptCyrillic) {
+			continue
 		}
+		switch v := q.langVotes[l]; {
+		case v > first:
+			best, first, second = l, v, first
+		case v > second:
+			second = v
+		}
+	}
+	// Only a clear winner: otherwise the person's own language is better.
+	if first < 0.5 || first < 1.5*second {
+		return ""
 	}
 	return best
 }

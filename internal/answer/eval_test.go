@@ -76,7 +76,7 @@ func TestEvaluation(t *testing.T) {
 
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-5s %5s %5s %8s %8s\n", "lang", "n", "right", "accuracy", "none ok")
-	var all, right, none, noneRight int
+	var all, right, none, noneRight, wrongLang int
 	for _, lang := range langs {
 		data, err := os.ReadFile("../../testdata/answers/" + lang + ".yaml")
 		if err != nil {
@@ -88,7 +88,14 @@ func TestEvaluation(t *testing.T) {
 		}
 		var r, n, nr int
 		for _, c := range cases {
-			g := got(ix.Answer(c.Q, evalNow))
+			res := ix.Answer(c.Q, evalNow)
+			g := got(res)
+			if res.Lang != "" && res.Lang != lang {
+				wrongLang++
+				if *verbose {
+					t.Logf("%s %q: read as %s", lang, c.Q, res.Lang)
+				}
+			}
 			ok := slices.Contains(c.Want, g)
 			if ok {
 				r++
@@ -112,6 +119,12 @@ func TestEvaluation(t *testing.T) {
 	acc := float64(right) / float64(all)
 	fmt.Fprintf(&table, "%-5s %5d %5d %7.1f%% %5d/%d\n", "all", all, right, 100*acc, noneRight, none)
 	t.Log("\n" + table.String())
+	// A question read as another language is answered in it: rarely
+	// acceptable. Unclear ("") falls back to the person's own language.
+	t.Logf("language of the question mistaken: %d of %d", wrongLang, all)
+	if float64(wrongLang) > 0.05*float64(all) {
+		t.Errorf("%d questions read as the wrong language", wrongLang)
+	}
 	if acc < 0.9 {
 		t.Errorf("overall accuracy %.1f%% is below 90%%", 100*acc)
 	}

@@ -59,6 +59,8 @@ type Index struct {
 	vocab *Vocabulary
 	items []item
 	days  []time.Time
+	// lunchEnds is when each day's midday meal ends, for "after lunch".
+	lunchEnds map[time.Time]time.Time
 
 	words        *lexicon
 	wordScripts  []uint16 // per word: the scripts it was written in, as bits
@@ -78,8 +80,10 @@ func Build(p *programme.Programme, v *Vocabulary) *Index {
 		it := ix.newItem(KindSession, s.ID, s.Title)
 		it.session, it.start, it.end, it.title = s.ID, s.Start, s.End, s.Title.In("en")
 		ix.addSessionText(&it, s, 1)
-		it.concepts["kind:"+string(s.Kind)] = weightTitle
 		ix.addConcept(&it, string(s.Kind), weightKindWord)
+		for _, g := range s.Groups {
+			ix.addText(&it, weightTitle, programme.Text{"en": "group " + g})
+		}
 		if v, ok := p.Venue(s.Venue); ok {
 			ix.addText(&it, weightPlace, v.Name)
 			ix.addText(&it, weightPlace, v.City)
@@ -100,7 +104,6 @@ func Build(p *programme.Programme, v *Vocabulary) *Index {
 		ix.addText(&it, weightTitle, m.Title)
 		ix.addKeywords(&it, m.Keywords)
 		ix.addConcept(&it, materialConcept[m.Kind], weightTitle)
-		it.concepts["kind:"+string(m.Kind)] = weightTitle
 		if s, ok := p.Session(m.Session); ok {
 			it.session, it.start, it.end = s.ID, s.Start, s.End
 			ix.addSessionText(&it, s, weightParent)
@@ -119,6 +122,14 @@ func Build(p *programme.Programme, v *Vocabulary) *Index {
 		ix.items = append(ix.items, it)
 	}
 	ix.days = p.Days()
+	ix.lunchEnds = map[time.Time]time.Time{}
+	for _, s := range p.Sessions {
+		if h := s.Start.Hour(); s.Kind == programme.KindMeal && h >= 11 && h < 15 {
+			if _, ok := ix.lunchEnds[dayOf(s.Start)]; !ok {
+				ix.lunchEnds[dayOf(s.Start)] = s.End
+			}
+		}
+	}
 	ix.finish()
 	return ix
 }

@@ -38,10 +38,15 @@ func (l *lexicon) add(key string) int32 {
 	id := int32(len(l.keys))
 	l.keys = append(l.keys, key)
 	l.exact[key] = append(l.exact[key], id)
-	for i := range key {
-		if i > 0 && runeLen(key[:i]) >= minStem {
+	if runeLen(key) > maxWord {
+		return id
+	}
+	pl := 0
+	for i, r := range key {
+		if i > 0 && pl >= minStem {
 			l.prefixes[key[:i]] = append(l.prefixes[key[:i]], id)
 		}
+		pl += runeLen(string(r))
 	}
 	if runeLen(key) >= minTypo {
 		for _, d := range deletions(key) {
@@ -49,6 +54,25 @@ func (l *lexicon) add(key string) int32 {
 		}
 	}
 	return id
+}
+
+// maxWord is the longest word (in runeLen units) matched other than exactly.
+const maxWord = 40
+
+// prefixMatches notes the entries matched through p, the first pl letters
+// of a word of n letters.
+func (l *lexicon) prefixMatches(p string, pl, n int, note func([]int32, float64), set func(int32, float64)) {
+	// An entry that is a prefix of the word: the word has an ending.
+	note(l.exact[p], suffixMatch)
+	// An entry that shares all but the word's last letters and is at most
+	// two letters longer than that: a changed ending.
+	if pl >= n-2 {
+		for _, id := range l.prefixes[p] {
+			if runeLen(l.keys[id])-pl <= 2 {
+				set(id, endingMatch)
+			}
+		}
+	}
 }
 
 type hit struct {
@@ -85,34 +109,20 @@ func (l *lexicon) lookup(w string) []hit {
 	}
 	note(l.exact[w], exactMatch)
 	n := runeLen(w)
-	// A three-letter stem with a short ending: Turkic "gün" in "günün".
-	if n > 3 && n <= 5 {
-		for i := range w {
-			if i > 0 && runeLen(w[:i]) == 3 {
-				note(l.exact[w[:i]], shortStemMatch)
-			}
-		}
+	if n > maxWord {
+		return out // no word is that long: a paste, not a question
 	}
-	for i := range w {
-		if i == 0 {
-			continue
-		}
+	pl := 0 // runeLen of w[:i], kept as i advances
+	for i, r := range w {
 		p := w[:i]
-		pl := runeLen(p)
-		if pl < minStem {
-			continue
+		if i > 0 && pl == 3 && n <= 5 {
+			// A three-letter stem with a short ending: Turkic "gün" in "günün".
+			note(l.exact[p], shortStemMatch)
 		}
-		// An entry that is a prefix of the word: the word has an ending.
-		note(l.exact[p], suffixMatch)
-		// An entry that shares all but the word's last letters and is at
-		// most two letters longer than that: a changed ending.
-		if pl >= n-2 {
-			for _, id := range l.prefixes[p] {
-				if runeLen(l.keys[id])-pl <= 2 {
-					set(id, endingMatch)
-				}
-			}
+		if i > 0 && pl >= minStem {
+			l.prefixMatches(p, pl, n, note, set)
 		}
+		pl += runeLen(string(r))
 	}
 	if n >= minStem+1 {
 		note(l.prefixes[w], truncatedMatch)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Part is a part of a day a question may ask about.
@@ -43,7 +44,10 @@ type query struct {
 
 	day    time.Time
 	hasDay bool
-	part   Part
+	// explicitDay: the day was named by date, weekday or number, not as
+	// "today" or "tomorrow".
+	explicitDay bool
+	part        Part
 }
 
 var (
@@ -54,6 +58,7 @@ var (
 )
 
 func (v *Vocabulary) analyze(question string, days []time.Time, now time.Time) *query {
+	question = clipQuestion(question)
 	text := normalize(question)
 	q := &query{
 		names:         names(question),
@@ -78,11 +83,9 @@ func (v *Vocabulary) analyze(question string, days []time.Time, now time.Time) *
 			}
 		}
 	}
+	q.voteLanguages(v, matches)
 	for _, m := range matches {
 		t := v.terms[m.term]
-		if t.name != "stop" {
-			q.langVotes[t.lang] += m.quality
-		}
 		if t.kind == cueTerm {
 			if m.quality <= conceptQ[m.start] {
 				continue
@@ -130,6 +133,42 @@ func (v *Vocabulary) analyze(question string, days []time.Time, now time.Time) *
 		q.part = Evening
 	}
 	return q
+}
+
+// maxQuestion bounds the work one message can cause: a question is short,
+// and a pasted page is read only as far as a question would go.
+const maxQuestion = 300
+
+func clipQuestion(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuestion {
+		return s
+	}
+	return string([]rune(s)[:maxQuestion])
+}
+
+// voteLanguages lets every word of the question vote once for the
+// languages whose terms it matches, shared among them ("wifi" is in every
+// language and says little), by the languages' own scripts only: a
+// transliterated match says nothing of the language.
+func (q *query) voteLanguages(v *Vocabulary, matches []termMatch) {
+	perToken := make([]map[string]float64, len(q.toks))
+	for _, m := range matches {
+		t := &v.terms[m.term]
+		if t.script != q.toks[m.start].script {
+			continue
+		}
+		for i := m.start; i < m.end; i++ {
+			if perToken[i] == nil {
+				perToken[i] = map[string]float64{}
+			}
+			perToken[i][t.lang] = max(perToken[i][t.lang], m.quality)
+		}
+	}
+	for _, votes := range perToken {
+		for lang, quality := range votes {
+			q.langVotes[lang] += quality / float64(len(votes))
+		}
+	}
 }
 
 // names finds the words of a question written as names: in capitals
@@ -249,14 +288,20 @@ func (q *query) resolveDay(text string, days []time.Time, now time.Time) {
 	}()
 	if d, ok := explicitDate(text, q, days); ok {
 		set(d)
+		q.explicitDay = true
 		return
 	}
 	for wd := 1; wd <= 7; wd++ {
-		if q.cues["weekday_"+strconv.Itoa(wd)] > 0 {
+		// A weekday read through a typo ("байсан", was, for "баасан",
+		// Friday) is too weak to name a day.
+		if q.cues["weekday_"+strconv.Itoa(wd)] >= endingMatch {
 			if d, ok := weekdayIn(days, today, time.Weekday(wd%7)); ok {
 				set(d)
-				return
+			} else {
+				q.hasDay, q.explicitDay = false, true // a weekday the event does not have
 			}
+			q.explicitDay = true
+			return
 		}
 	}
 	// "Day 2", "второй день", "첫째 날": a number or an ordinal with the word
@@ -280,6 +325,9 @@ func (q *query) resolveDay(text string, days []time.Time, now time.Time) {
 		}
 		if n >= 1 && n <= len(days) {
 			set(days[n-1])
+			q.explicitDay = true
+		} else if n > 0 {
+			q.explicitDay = true // "day 5" of a three-day event
 		}
 	}
 }

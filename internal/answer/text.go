@@ -3,7 +3,6 @@ package answer
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -231,15 +230,4 @@ func runeLen(s string) int {
 		}
 	}
 	return n
-}
-
-// trimRunes drops up to n trailing runes, keeping at least keep.
-func trimRunes(s string, n, keep int) string {
-	count := utf8.RuneCountInString(s)
-	drop := min(n, count-keep)
-	for ; drop > 0; drop-- {
-		_, size := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-size]
-	}
-	return s
 }

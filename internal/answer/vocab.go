@@ -32,6 +32,7 @@ type term struct {
 	name   string // cue key or concept id
 	lang   string
 	words  []string // keys of the words, for scripts with spaces
+	lens   []int    // the words' lengths as written, before transliteration
 	text   string   // normalized, spaces removed, for spaceless scripts
 	script script
 }
@@ -111,6 +112,7 @@ func (v *Vocabulary) addTerms(kind termKind, name, lang string, phrases []string
 		} else {
 			for _, tk := range toks {
 				t.words = append(t.words, tk.key)
+				t.lens = append(t.lens, runeLen(tk.text))
 			}
 		}
 		v.addTerm(t)
@@ -177,7 +179,7 @@ func (v *Vocabulary) find(toks []token, translit bool) []termMatch {
 				if t.kind == cueTerm {
 					minLen = 3 // "gde", где
 				}
-				if !translit || runeLen(word) < minLen {
+				if !translit || t.lens[tw.pos] < minLen {
 					continue
 				}
 			}
@@ -222,6 +224,12 @@ func (v *Vocabulary) find(toks []token, translit bool) []termMatch {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b termMatch) int { return a.start - b.start })
+	// Sorted whole, so that equal questions read the same every time.
+	slices.SortFunc(out, func(a, b termMatch) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		return int(a.term - b.term)
+	})
 	return out
 }

@@ -37,7 +37,7 @@ func Diff(old, next *Programme) Changes {
 		old = &Programme{}
 	}
 	oe, ne := old.Event, next.Event
-	oe.StoreID, ne.StoreID = 0, 0
+	oe.StoreID, ne.StoreID, oe.Revision, ne.Revision = 0, 0, 0, 0
 	return Changes{
 		EventChanged: !reflect.DeepEqual(oe, ne) || !reflect.DeepEqual(old.Glossary, next.Glossary),
 		Venues:       diffSection(old.Venues, next.Venues, func(v Venue) string { return v.ID }, equalValue[Venue]),

@@ -73,8 +73,9 @@ var MaterialKinds = []MaterialKind{MaterialSlides, MaterialPhotos, MaterialDocum
 // Event describes the event a programme belongs to.
 type Event struct {
 	// StoreID identifies the event in the store; zero for a programme that
-	// was never stored.
+	// was never stored. Revision grows with every change stored.
 	StoreID   int64
+	Revision  int64
 	Code      string
 	Title     Text
 	Timezone  string

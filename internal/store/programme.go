@@ -170,7 +170,7 @@ func load(db *gorm.DB, ev eventRow) (*programme.Programme, error) {
 			return nil, fmt.Errorf("store: load %s of event %d: %w", q.name, ev.ID, err)
 		}
 	}
-	p := &programme.Programme{Event: programme.Event{StoreID: ev.ID, Code: ev.Code, Timezone: ev.Timezone}}
+	p := &programme.Programme{Event: programme.Event{StoreID: ev.ID, Revision: ev.Revision, Code: ev.Code, Timezone: ev.Timezone}}
 	var errs []error
 	dec := func(s string, v any) { errs = append(errs, fromJSON(s, v)) }
 	dec(ev.Title, &p.Event.Title)
