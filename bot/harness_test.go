@@ -122,7 +122,7 @@ func (h *harness) importFile(name string) {
 // apply stores a programme as a new import would.
 func (h *harness) apply(p *programme.Programme) {
 	h.t.Helper()
-	if _, err := h.store.Apply(context.Background(), p); err != nil {
+	if _, err := h.store.Apply(context.Background(), p, store.Actor{Via: "import"}); err != nil {
 		h.t.Fatal(err)
 	}
 }

@@ -100,7 +100,7 @@ func (e *environment) openStore(ctx context.Context, seed bool) (*store.Store, e
 	}
 	p, err := sample.Programme()
 	if err == nil {
-		_, err = st.Apply(ctx, p)
+		_, err = st.Apply(ctx, p, store.Actor{Via: "sample"})
 	}
 	if err != nil {
 		st.Close()

@@ -55,7 +55,7 @@ func (e *environment) runImport(ctx context.Context, args []string) error {
 	if *dryRun {
 		changes, err = st.Preview(ctx, p)
 	} else {
-		changes, err = st.Apply(ctx, p)
+		changes, err = st.Apply(ctx, p, store.Actor{Via: "import"})
 	}
 	if err != nil {
 		return err

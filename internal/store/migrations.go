@@ -104,6 +104,46 @@ var migrations = []*gormigrate.Migration{
 			return nil
 		},
 	},
+	{
+		ID: "0003-staff-audit-uploads",
+		Migrate: func(tx *gorm.DB) error {
+			type event struct {
+				ID int64 `gorm:"primaryKey"`
+			}
+			type staffMember struct {
+				UserID    int64  `gorm:"primaryKey;autoIncrement:false"`
+				Role      string `gorm:"size:16;not null"`
+				GrantedBy int64
+				CreatedAt time.Time
+			}
+			type change struct {
+				ID        int64 `gorm:"primaryKey"`
+				EventID   int64 `gorm:"not null;index"`
+				Event     event `gorm:"constraint:OnDelete:CASCADE"`
+				UserID    int64
+				UserName  string
+				Via       string `gorm:"size:16;not null"`
+				CreatedAt time.Time
+			}
+			type changeItem struct {
+				ID       int64  `gorm:"primaryKey"`
+				ChangeID int64  `gorm:"not null;index"`
+				Change   change `gorm:"constraint:OnDelete:CASCADE"`
+				Section  string `gorm:"size:16;not null;index:change_items_item,priority:1"`
+				Key      string `gorm:"size:48;not null;index:change_items_item,priority:2"`
+				Before   string `gorm:"not null"`
+				After    string `gorm:"not null"`
+			}
+			type pendingUpload struct {
+				ID        int64 `gorm:"primaryKey"`
+				UserID    int64 `gorm:"not null"`
+				FileName  string
+				Content   []byte
+				CreatedAt time.Time
+			}
+			return tx.Migrator().CreateTable(&staffMember{}, &change{}, &changeItem{}, &pendingUpload{})
+		},
+	},
 }
 
 func migrate(db *gorm.DB) error {

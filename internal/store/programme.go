@@ -250,9 +250,22 @@ func (s *Store) current(ctx context.Context, code string) (*programme.Programme,
 // code, created when new) in one transaction, makes that event the default
 // one, and returns what changed. Rows keep their ids across imports, so that
 // anything referring to a session or venue survives a re-import.
-func (s *Store) Apply(ctx context.Context, p *programme.Programme) (programme.Changes, error) {
+func (s *Store) Apply(ctx context.Context, p *programme.Programme, by Actor) (programme.Changes, error) {
 	var changes programme.Changes
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) (err error) {
+		changes, err = s.applyTx(tx, p, by)
+		return err
+	})
+	if err != nil {
+		return programme.Changes{}, err
+	}
+	return changes, nil
+}
+
+// applyTx is Apply within a transaction; it records the change.
+func (s *Store) applyTx(tx *gorm.DB, p *programme.Programme, by Actor) (programme.Changes, error) {
+	var changes programme.Changes
+	err := func() error {
 		var ev eventRow
 		err := tx.Where("code = ?", p.Event.Code).Take(&ev).Error
 		var old *programme.Programme
@@ -277,12 +290,12 @@ func (s *Store) Apply(ctx context.Context, p *programme.Programme) (programme.Ch
 		if err := tx.Save(&ev).Error; err != nil {
 			return fmt.Errorf("store: save event %q: %w", p.Event.Code, err)
 		}
-		return replaceItems(tx, ev.ID, p)
-	})
-	if err != nil {
-		return programme.Changes{}, err
-	}
-	return changes, nil
+		if err := replaceItems(tx, ev.ID, p); err != nil {
+			return err
+		}
+		return record(tx, ev.ID, old, p, changes, by, ev.ImportedAt)
+	}()
+	return changes, err
 }
 
 // replaceItems makes the event's venues, sessions, materials and FAQ those of

@@ -12,6 +12,9 @@ import (
 	"github.com/delegatedesk/delegatedesk/internal/programme"
 )
 
+// cli is who applies programmes in these tests.
+var cli = Actor{Via: "import"}
+
 func openTemp(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "test.db")
@@ -43,7 +46,7 @@ func TestApplyAndLoad(t *testing.T) {
 		t.Fatalf("empty store: %v", err)
 	}
 	p := smallProgramme(t)
-	c, err := s.Apply(ctx, p)
+	c, err := s.Apply(ctx, p, cli)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +67,7 @@ func TestApplyAndLoad(t *testing.T) {
 	if got.Event.StoreID != id {
 		t.Errorf("store id %d, want %d", got.Event.StoreID, id)
 	}
-	if c, err := s.Apply(ctx, p); err != nil || !c.Empty() {
+	if c, err := s.Apply(ctx, p, cli); err != nil || !c.Empty() {
 		t.Errorf("re-import of the same file: %+v, %v", c, err)
 	}
 }
@@ -73,7 +76,7 @@ func TestApplyChangesInPlace(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	p := smallProgramme(t)
-	if _, err := s.Apply(ctx, p); err != nil {
+	if _, err := s.Apply(ctx, p, cli); err != nil {
 		t.Fatal(err)
 	}
 	var before sessionRow
@@ -85,7 +88,7 @@ func TestApplyChangesInPlace(t *testing.T) {
 	next.Materials = next.Materials[1:]                             // drop the slides
 	next.Sessions = append(next.Sessions[:1], next.Sessions[2:]...) // drop lunch
 	next.Venues = append(next.Venues, programme.Venue{ID: "annex", Name: programme.Text{"en": "Annex"}, Address: programme.Text{"en": "2 Side st"}})
-	c, err := s.Apply(ctx, next)
+	c, err := s.Apply(ctx, next, cli)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +112,7 @@ func TestApplyChangesInPlace(t *testing.T) {
 func TestProgrammeSeesOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTemp(t)
-	if _, err := s.Apply(ctx, smallProgramme(t)); err != nil {
+	if _, err := s.Apply(ctx, smallProgramme(t), cli); err != nil {
 		t.Fatal(err)
 	}
 	id, _ := s.DefaultEvent(ctx)
@@ -123,7 +126,7 @@ func TestProgrammeSeesOtherWriters(t *testing.T) {
 	defer other.Close()
 	p := smallProgramme(t)
 	p.Sessions[0].Title = programme.Text{"en": "Grand opening"}
-	if _, err := other.Apply(ctx, p); err != nil {
+	if _, err := other.Apply(ctx, p, cli); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.Programme(ctx, id)
@@ -139,7 +142,7 @@ func TestSeveralEvents(t *testing.T) {
 	b := smallProgramme(t)
 	b.Event.Code = "second-visit"
 	for _, p := range []*programme.Programme{a, b} {
-		if _, err := s.Apply(ctx, p); err != nil {
+		if _, err := s.Apply(ctx, p, cli); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -185,7 +188,7 @@ func TestParticipants(t *testing.T) {
 func TestReopenKeepsData(t *testing.T) {
 	ctx := context.Background()
 	s, path := openTemp(t)
-	if _, err := s.Apply(ctx, smallProgramme(t)); err != nil {
+	if _, err := s.Apply(ctx, smallProgramme(t), cli); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
