@@ -3,6 +3,7 @@ module github.com/delegatedesk/delegatedesk
 go 1.26.0
 
 require (
+	github.com/arran4/golang-ical v0.3.4
 	github.com/go-gormigrate/gormigrate/v2 v2.1.7
 	github.com/go-telegram/bot v1.19.0
 	github.com/nicksnyder/go-i18n/v2 v2.7.0

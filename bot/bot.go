@@ -30,6 +30,19 @@ type Store interface {
 	Programme(ctx context.Context, eventID int64) (*programme.Programme, error)
 	Participant(ctx context.Context, userID int64) (store.Participant, error)
 	SaveParticipant(ctx context.Context, p store.Participant) error
+
+	// Staff and changes.
+	Role(ctx context.Context, userID int64) (store.Role, error)
+	Grant(ctx context.Context, userID int64, role store.Role, by int64) error
+	Revoke(ctx context.Context, userID int64) (bool, error)
+	Staff(ctx context.Context) ([]store.StaffMember, error)
+	Preview(ctx context.Context, p *programme.Programme) (programme.Changes, error)
+	Apply(ctx context.Context, p *programme.Programme, by store.Actor) (programme.Changes, error)
+	Changes(ctx context.Context, eventID int64, limit int) ([]store.Change, error)
+	Undo(ctx context.Context, changeID int64, by store.Actor) (programme.Changes, error)
+	SaveUpload(ctx context.Context, u store.Upload) (int64, error)
+	Upload(ctx context.Context, id int64) (store.Upload, error)
+	DeleteUpload(ctx context.Context, id int64) (bool, error)
 }
 
 // Config configures a Bot.
@@ -38,6 +51,9 @@ type Config struct {
 	APIURL string
 	// DefaultLanguage is used for people whose Telegram language is not supported.
 	DefaultLanguage string
+	// AdminIDs are the numeric Telegram user ids of admins who cannot be
+	// revoked from the bot.
+	AdminIDs []int64
 	// Workers is how many updates are handled at once.
 	Workers int
 	// PollTimeout is the long-polling timeout.

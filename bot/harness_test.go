@@ -45,8 +45,14 @@ type harness struct {
 type harnessOption func(*harnessConfig)
 
 type harnessConfig struct {
-	store Store
-	wrap  func(Store) Store
+	store  Store
+	wrap   func(Store) Store
+	admins []int64
+}
+
+// withAdmins makes users admins by configuration, as ADMIN_IDS does.
+func withAdmins(ids ...int64) harnessOption {
+	return func(c *harnessConfig) { c.admins = ids }
 }
 
 // withStore wraps the store the bot sees, to inject faults.
@@ -85,6 +91,7 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 	b, err := New(Config{
 		Token:       testToken,
 		APIURL:      srv.URL,
+		AdminIDs:    cfg.admins,
 		PollTimeout: 2 * time.Second,
 		Now:         h.clock,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -23,7 +23,9 @@ type request struct {
 	loc    *l10n.Localizer
 	// prog is the programme the person follows; nil before any import.
 	prog *programme.Programme
-	// args is what follows a command; data are the fields of a button's data.
+	// msg is the message being handled, if any; args is what follows a
+	// command; data are the fields of a button's data.
+	msg  *models.Message
 	args string
 	data []string
 	// cb is the button press being handled, if any.

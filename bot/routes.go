@@ -8,6 +8,8 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/delegatedesk/delegatedesk/internal/store"
 )
 
 type handler func(*request)
@@ -29,6 +31,26 @@ func (b *Bot) commands() map[string]handler {
 	}
 }
 
+// staffCommands maps every staff command to the role it needs and its
+// handler. To anyone else they do not exist.
+func (b *Bot) staffCommands() map[string]struct {
+	role store.Role
+	h    handler
+} {
+	type entry = struct {
+		role store.Role
+		h    handler
+	}
+	return map[string]entry{
+		"adminhelp": {store.RoleOrganiser, b.adminHelp},
+		"staff":     {store.RoleOrganiser, b.staff},
+		"export":    {store.RoleOrganiser, b.export},
+		"history":   {store.RoleAdmin, b.history},
+		"grant":     {store.RoleAdmin, b.grant},
+		"revoke":    {store.RoleAdmin, b.revoke},
+	}
+}
+
 // Button data is "action:field:field…"; the fields never contain ':'.
 const (
 	cbLanguage     = "lang" // lang:<code>
@@ -40,6 +62,8 @@ const (
 	cbMaterialsDay = "matd" // matd:<event>:<yyyymmdd or "general">:<page>
 	cbMaterial     = "mat"  // mat:<event>:<material>
 	cbFAQ          = "faq"  // faq:<event>:<faq>
+	cbUpload       = "upl"  // upl:<upload>:apply|confirm|cancel
+	cbUndo         = "undo" // undo:<change>
 )
 
 // callbacks maps every button action to its handler and the number of
@@ -62,6 +86,8 @@ func (b *Bot) callbacks() map[string]struct {
 		cbMaterialsDay: {3, b.materialsOfDay},
 		cbMaterial:     {2, b.material},
 		cbFAQ:          {2, b.faq},
+		cbUpload:       {2, b.uploadAction},
+		cbUndo:         {1, b.undo},
 	}
 }
 
@@ -89,18 +115,33 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 		b.fail(ctx, msg.Chat.ID, msg.From, err)
 		return
 	}
+	r.msg = msg
+	if msg.Document != nil {
+		if !r.may(store.RoleAdmin) {
+			r.refuse("upload")
+			return
+		}
+		b.upload(r, msg.Document)
+		return
+	}
 	name, args, ok := command(msg)
 	if !ok {
 		b.freeText(r, msg.Text)
 		return
 	}
-	h, known := b.commands()[name]
-	if !known {
-		r.reply(r.t("unknown_command", nil), nil)
+	r.args = args
+	if h, known := b.commands()[name]; known {
+		h(r)
 		return
 	}
-	r.args = args
-	h(r)
+	if s, staff := b.staffCommands()[name]; staff && r.may(s.role) {
+		s.h(r)
+		return
+	} else if staff {
+		r.refuse("/" + name)
+		return
+	}
+	r.reply(r.t("unknown_command", nil), nil)
 }
 
 // command extracts "/name args" from a message, using Telegram's entities

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/delegatedesk/delegatedesk/bot"
 	"log/slog"
 	"os"
 	"strings"
@@ -38,7 +39,7 @@ func (e *environment) runImport(ctx context.Context, args []string) error {
 	var invalid *programme.InvalidError
 	if errors.As(err, &invalid) {
 		for _, pr := range invalid.Problems {
-			fmt.Fprintf(e.stderr, "%s: %s\n", files[0], describeProblem(loc, pr))
+			fmt.Fprintf(e.stderr, "%s: %s\n", files[0], bot.DescribeProblem(loc, pr))
 		}
 		fmt.Fprintln(e.stderr, loc.Plural("import_rejected", len(invalid.Problems), nil))
 		return errReported
@@ -67,23 +68,6 @@ func (e *environment) runImport(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stdout, loc.Text("import_applied", nil))
 	}
 	return nil
-}
-
-// describeProblem explains one problem of a programme file in the reader's
-// language, with where it is.
-func describeProblem(loc *l10n.Localizer, p programme.Problem) string {
-	msg := loc.Text("problem_"+string(p.Code), l10n.Data{"Value": p.Value})
-	where := p.Path
-	switch {
-	case p.Line > 0 && p.Path == "":
-		where = loc.Text("problem_line", l10n.Data{"Line": p.Line})
-	case p.Line > 0:
-		where = loc.Text("problem_location", l10n.Data{"Path": p.Path, "Line": p.Line})
-	}
-	if where == "" {
-		return msg
-	}
-	return where + ": " + msg
 }
 
 // summary lists what an import adds, changes and removes, section by section.

@@ -43,6 +43,7 @@ func (e *environment) runBot(ctx context.Context, args []string) error {
 		Token:           e.cfg.BotToken,
 		APIURL:          e.cfg.APIURL,
 		DefaultLanguage: e.cfg.DefaultLanguage,
+		AdminIDs:        e.cfg.AdminIDs,
 		Logger:          e.log,
 	}, st, e.cat, e.answers)
 	if err != nil {
@@ -109,6 +110,7 @@ func (e *environment) console(ctx context.Context, o consoleOptions) error {
 		Token:           token,
 		APIURL:          apiURL,
 		DefaultLanguage: e.cfg.DefaultLanguage,
+		AdminIDs:        e.cfg.AdminIDs,
 		PollTimeout:     10 * time.Second,
 		Now:             clock,
 		Logger:          e.log,

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"regexp"
@@ -95,6 +96,8 @@ type Server struct {
 	blocked   map[int64]bool
 	nextCB    int
 	seq       int64
+	files     map[string][]byte // file_id → content, of files users sent
+	nextFile  int
 }
 
 // New returns a stand-in that serves the bot with the given token.
@@ -109,6 +112,7 @@ func New(token string) *Server {
 		texts:     map[string]string{},
 		users:     map[int64]User{},
 		blocked:   map[int64]bool{},
+		files:     map[string][]byte{},
 	}
 }
 
@@ -151,6 +155,57 @@ func (s *Server) queueMessage(user User, msg map[string]any) int64 {
 	msg["message_id"] = s.nextMsg[user.ID]
 	msg["date"] = time.Now().Unix()
 	return s.queueLocked(map[string]any{"message": msg})
+}
+
+// SendDocument queues a private message from user carrying a file, as
+// Telegram delivers it: the bot gets a file_id and fetches the content
+// through getFile.
+func (s *Server) SendDocument(user User, fileName string, content []byte) int64 {
+	s.mu.Lock()
+	s.nextFile++
+	id := fmt.Sprintf("BQACAgIAAxkBAAIlocalfile%04d", s.nextFile)
+	s.files[id] = content
+	s.mu.Unlock()
+	return s.queueMessage(user, map[string]any{
+		"chat": map[string]any{"id": user.ID, "type": "private", "first_name": user.FirstName},
+		"from": user,
+		"document": map[string]any{
+			"file_id": id, "file_unique_id": id, "file_name": fileName, "file_size": len(content),
+		},
+	})
+}
+
+// SendReplyToForward queues a command from user that replies to a message
+// forwarded from another person (or from a hidden account).
+func (s *Server) SendReplyToForward(user User, text string, from User, hidden bool) int64 {
+	origin := map[string]any{"type": "user", "date": time.Now().Unix(), "sender_user": from}
+	if hidden {
+		origin = map[string]any{"type": "hidden_user", "date": time.Now().Unix(), "sender_user_name": from.FirstName}
+	}
+	msg := map[string]any{
+		"chat": map[string]any{"id": user.ID, "type": "private", "first_name": user.FirstName},
+		"from": user,
+		"text": text,
+		"reply_to_message": map[string]any{
+			"message_id": 1, "date": time.Now().Unix(),
+			"chat":           map[string]any{"id": user.ID, "type": "private"},
+			"forward_origin": origin,
+			"text":           "forwarded",
+		},
+	}
+	if strings.HasPrefix(text, "/") {
+		cmd, _, _ := strings.Cut(text, " ")
+		msg["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": utf16Len(cmd)}}
+	}
+	return s.queueMessage(user, msg)
+}
+
+// File returns the content of a file the bot uploaded, by the name the
+// stand-in gave it in Message.File.
+func (s *Server) File(ref string) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.files[ref]
 }
 
 // Press queues a press of a message's callback button by user and returns the
@@ -269,6 +324,17 @@ func badRequest(format string, args ...any) error {
 
 // ServeHTTP answers Bot API requests: POST /bot<token>/<method>.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file/bot"+s.token+"/documents/"); ok && s.token != "" {
+		s.mu.Lock()
+		content, found := s.files[path]
+		s.mu.Unlock()
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(content)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot"+s.token+"/")
 	if !ok || s.token == "" {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
@@ -280,7 +346,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + err.Error()})
 		return
 	}
-	result, err := s.call(r.Context(), rest, r.FormValue)
+	upload := func(field string) (string, []byte, bool) {
+		if r.MultipartForm == nil || len(r.MultipartForm.File[field]) == 0 {
+			return "", nil, false
+		}
+		fh := r.MultipartForm.File[field][0]
+		f, err := fh.Open()
+		if err != nil {
+			return "", nil, false
+		}
+		defer f.Close()
+		data, err := io.ReadAll(f)
+		return fh.Filename, data, err == nil
+	}
+	result, err := s.call(r.Context(), rest, r.FormValue, upload)
 	if err != nil {
 		e, ok := err.(*apiError)
 		if !ok {
@@ -298,7 +377,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-func (s *Server) call(ctx context.Context, method string, form func(string) string) (any, error) {
+func (s *Server) call(ctx context.Context, method string, form func(string) string, upload func(string) (string, []byte, bool)) (any, error) {
 	switch method {
 	case "getMe":
 		return BotUser, nil
@@ -311,7 +390,9 @@ func (s *Server) call(ctx context.Context, method string, form func(string) stri
 	case "sendVenue", "sendLocation":
 		return s.send(method, form, "", 0, false)
 	case "sendDocument", "sendPhoto", "sendVideo":
-		return s.send(method, form, form("caption"), 1024, false)
+		return s.sendFile(method, form, upload)
+	case "getFile":
+		return s.getFile(form)
 	case "editMessageText":
 		return s.edit(form)
 	case "editMessageReplyMarkup":
@@ -409,6 +490,37 @@ func (s *Server) send(method string, form func(string) string, text string, limi
 	s.touch(m)
 	s.messages = append(s.messages, m)
 	return messageResult(m), nil
+}
+
+// sendFile records a document, photo or video, sent by file_id or URL or
+// uploaded; an uploaded file is kept under a name given in Message.File.
+func (s *Server) sendFile(method string, form func(string) string, upload func(string) (string, []byte, bool)) (any, error) {
+	field := map[string]string{"sendDocument": "document", "sendPhoto": "photo", "sendVideo": "video"}[method]
+	if name, data, ok := upload(field); ok {
+		s.mu.Lock()
+		s.nextFile++
+		ref := fmt.Sprintf("upload:%d:%s", s.nextFile, name)
+		s.files[ref] = data
+		s.mu.Unlock()
+		return s.send(method, func(k string) string {
+			if k == field {
+				return ref
+			}
+			return form(k)
+		}, form("caption"), 1024, false)
+	}
+	return s.send(method, form, form("caption"), 1024, false)
+}
+
+func (s *Server) getFile(form func(string) string) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := form("file_id")
+	content, ok := s.files[id]
+	if !ok {
+		return nil, badRequest("wrong file_id or the file is temporarily unavailable")
+	}
+	return map[string]any{"file_id": id, "file_unique_id": id, "file_size": len(content), "file_path": "documents/" + id}, nil
 }
 
 func fillText(m *Message, text, parseMode string, limit int, required bool) error {

@@ -1,0 +1,158 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/delegatedesk/delegatedesk/internal/localapi"
+)
+
+func testFile(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/programme.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func (h *harness) sendFile(u localapi.User, name, content string) localapi.Message {
+	h.t.Helper()
+	return only(h.t, h.do(u.ID, func() int64 { return h.api.SendDocument(u, name, []byte(content)) }))
+}
+
+func TestUploadPreviewApplyUndo(t *testing.T) {
+	h, admin := adminHarness(t)
+	moved := strings.Replace(testFile(t), "start: 2030-05-07T10:00\n    end: 2030-05-07T11:30", "start: 2030-05-07T10:30\n    end: 2030-05-07T12:00", 1)
+	preview := h.sendFile(admin, "programme.yaml", moved)
+	for _, want := range []string{"programme.yaml", "Sessions: 0 added, 1 changed, 0 removed", "d2-cyber", "10:00–11:30 KST → Tue 7 May 10:30–12:00 KST"} {
+		if !strings.Contains(preview.Text, want) {
+			t.Errorf("preview lacks %q:\n%s", want, preview.Text)
+		}
+	}
+	// Nothing changes before Apply.
+	if got := only(t, h.say(h.user("en"), "/schedule")); strings.Contains(got.Text, "10:30") {
+		t.Fatal("applied before Apply")
+	}
+	_, msgs := h.press(admin, preview, "Apply")
+	if got := only(t, msgs); !strings.Contains(got.Text, "Applied") {
+		t.Fatalf("apply: %s", got.Text)
+	}
+	h.setClock(at(7, 9, 0))
+	if got := only(t, h.say(h.user("en"), "/schedule")); !strings.Contains(got.Text, "10:30–12:00 KST") {
+		t.Errorf("not applied:\n%s", got.Text)
+	}
+	hist := only(t, h.say(admin, "/history"))
+	if !strings.Contains(hist.Text, "upload: +0 ~1 −0") {
+		t.Errorf("history:\n%s", hist.Text)
+	}
+	_, msgs = h.press(admin, hist, "Undo #2")
+	if got := only(t, msgs); !strings.Contains(got.Text, "undone") {
+		t.Fatalf("undo: %s", got.Text)
+	}
+	if got := only(t, h.say(h.user("en"), "/schedule")); !strings.Contains(got.Text, "10:00–11:30 KST") {
+		t.Errorf("undo did not restore:\n%s", got.Text)
+	}
+	// The first import is older than the undo, which touched the same session.
+	_, msgs = h.press(admin, hist, "Undo #1")
+	if got := only(t, msgs); !strings.Contains(got.Text, "cannot be undone") {
+		t.Errorf("undo under a later change: %s", got.Text)
+	}
+}
+
+func TestUploadRejected(t *testing.T) {
+	h, admin := adminHarness(t)
+	deep := "version: 1\nevent: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000)
+	tests := []struct {
+		name, file, content, want string
+	}{
+		{"wrong type", "slides.pdf", "%PDF-1.4", "YAML"},
+		{"unknown venue", "p.yaml", strings.Replace(testFile(t), "venue: anyang", "venue: nia-sejong", 1), `unknown venue “nia-sejong”`},
+		{"invalid UTF-8", "p.yaml", "version: 1\nevent: {code: \xff\xfe}", "cannot read the file"},
+		{"deep nesting", "p.json", deep, "cannot read the file"},
+		{"huge", "p.yaml", "# " + strings.Repeat("x", maxUpload), "too big"},
+		{"empty", "p.yaml", "", "cannot read the file"},
+	}
+	before := only(t, h.say(h.user("en"), "/schedule")).Text
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := h.sendFile(admin, tt.file, tt.content)
+			if !strings.Contains(got.Text, tt.want) || len(got.Buttons) > 0 {
+				t.Errorf("got:\n%s\n%v", got.Text, got.Buttons)
+			}
+		})
+	}
+	if after := only(t, h.say(h.user("en"), "/schedule")).Text; after != before {
+		t.Error("a rejected file changed the programme")
+	}
+}
+
+func TestUploadRemovingMuchAsksTwice(t *testing.T) {
+	h, admin := adminHarness(t)
+	// Keep the event and its venues, drop every session but one.
+	file := testFile(t)
+	cut := file[:strings.Index(file, "  - id: d1-s2")] + "materials: []\n"
+	preview := h.sendFile(admin, "small.yaml", cut)
+	if !strings.Contains(preview.Text, "This removes") {
+		t.Fatalf("no warning:\n%s", preview.Text)
+	}
+	_, msgs := h.press(admin, preview, "Apply")
+	confirm := only(t, msgs)
+	if !strings.Contains(confirm.Text, "Apply anyway?") {
+		t.Fatalf("no second confirmation: %s", confirm.Text)
+	}
+	_, msgs = h.press(admin, confirm, "Cancel")
+	if got := only(t, msgs); !strings.Contains(got.Text, "Cancelled") {
+		t.Errorf("cancel: %s", got.Text)
+	}
+	if got := only(t, h.say(h.user("en"), "/schedule")).Text; !strings.Contains(got, "16 items") {
+		t.Errorf("cancel changed the programme:\n%s", got)
+	}
+}
+
+// TestRevokedAdminsButtonsDoNothing: rights are checked when a button is
+// pressed, not when it was shown.
+func TestRevokedAdminsButtonsDoNothing(t *testing.T) {
+	h, admin := adminHarness(t)
+	other := h.user("en")
+	other.ID = 901
+	only(t, h.say(admin, "/grant 901 admin"))
+	moved := strings.Replace(testFile(t), "start: 2030-05-07T10:00\n    end: 2030-05-07T11:30", "start: 2030-05-07T10:30\n    end: 2030-05-07T12:00", 1)
+	preview := h.sendFile(other, "p.yaml", moved)
+	only(t, h.say(admin, "/revoke 901"))
+	cb, msgs := h.press(other, preview, "Apply")
+	if len(msgs) != 0 || !strings.Contains(cb.Text, "out of date") {
+		t.Errorf("a revoked admin applied: %+v %+v", cb, msgs)
+	}
+	if ch, _ := h.store.Changes(context.Background(), 1, 10); len(ch) != 1 {
+		t.Errorf("changes after a refused apply: %d", len(ch))
+	}
+}
+
+func TestExport(t *testing.T) {
+	h, admin := adminHarness(t)
+	msgs := h.say(admin, "/export")
+	if len(msgs) != 2 || msgs[0].Method != "sendDocument" || msgs[1].Method != "sendDocument" {
+		t.Fatalf("want two documents, got %+v", msgs)
+	}
+	yaml := h.api.File(msgs[0].File)
+	if !bytes.Contains(yaml, []byte("code: test-visit")) {
+		t.Errorf("YAML export:\n%.300s", yaml)
+	}
+	cal, err := ics.ParseCalendar(bytes.NewReader(h.api.File(msgs[1].File)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(cal.Events()); n != 19 {
+		t.Errorf("%d calendar events, want 19", n)
+	}
+	// The export reads back as the same programme.
+	if got := h.sendFile(admin, "test-visit.yaml", string(yaml)); !strings.Contains(got.Text, "nothing to change") {
+		t.Errorf("re-upload of the export: %s", got.Text)
+	}
+}
