@@ -30,6 +30,7 @@ type Store interface {
 	Programme(ctx context.Context, eventID int64) (*programme.Programme, error)
 	Participant(ctx context.Context, userID int64) (store.Participant, error)
 	SaveParticipant(ctx context.Context, p store.Participant) error
+	Audience(ctx context.Context, eventID int64) ([]store.Participant, error)
 
 	// Staff and changes.
 	Role(ctx context.Context, userID int64) (store.Role, error)
@@ -40,6 +41,7 @@ type Store interface {
 	Apply(ctx context.Context, p *programme.Programme, by store.Actor) (programme.Changes, error)
 	Changes(ctx context.Context, eventID int64, limit int) ([]store.Change, error)
 	Undo(ctx context.Context, changeID int64, by store.Actor) (programme.Changes, error)
+	SessionChanges(ctx context.Context, changeID int64) ([]store.SessionChange, error)
 	SaveUpload(ctx context.Context, u store.Upload) (int64, error)
 	Upload(ctx context.Context, id int64) (store.Upload, error)
 	DeleteUpload(ctx context.Context, id int64) (bool, error)
@@ -63,6 +65,9 @@ type Config struct {
 	// Now tells the time; the programme's "today" and "now" depend on it.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// NoticeDelay is how long a change notice waits for further edits of
+	// the same session, which it then includes; zero sends at once.
+	NoticeDelay time.Duration
 	// AfterUpdate, if set, is called when an update has been handled, with
 	// every reply to it sent (the console waits on it).
 	AfterUpdate func(updateID int64)
@@ -74,6 +79,7 @@ type Bot struct {
 	store   Store
 	cat     *l10n.Catalog
 	answers *answer.Service
+	notices *notices
 	log     *slog.Logger
 	api     *tg.Bot
 }
@@ -97,7 +103,7 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 		cfg.HandlerTimeout = 30 * time.Second
 	}
 	cfg.DefaultLanguage = l10n.Resolve(cfg.DefaultLanguage, "", "")
-	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger}
+	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger, notices: &notices{pending: map[string]*notice{}}}
 	opts := []tg.Option{
 		tg.WithDefaultHandler(b.route),
 		tg.WithMiddlewares(b.finish, b.recover),
@@ -134,6 +140,9 @@ func redactToken(err error, token string) error {
 // waits for the handlers in flight.
 func (b *Bot) Run(ctx context.Context) error {
 	go b.setup(ctx)
+	if b.cfg.NoticeDelay > 0 {
+		go b.sendNotices(ctx)
+	}
 	b.log.Info("bot started", "workers", b.cfg.Workers)
 	b.api.Start(ctx)
 	b.log.Info("bot stopped")

@@ -97,7 +97,11 @@ func (r *request) venueName(s programme.Session) string {
 // sessionLine renders a session for a list: time, title, venue.
 func (r *request) sessionLine(s programme.Session) string {
 	var b strings.Builder
-	b.WriteString("<b>" + timeRange(s) + "</b>  " + kindIcon(s.Kind) + " " + esc(clip(s.Title.In(r.lang()), 120)))
+	title := esc(clip(s.Title.In(r.lang()), 120))
+	if s.Cancelled {
+		title = "<s>" + title + "</s> · " + r.t("session_cancelled", nil)
+	}
+	b.WriteString("<b>" + timeRange(s) + "</b>  " + kindIcon(s.Kind) + " " + title)
 	if len(s.Groups) > 0 {
 		b.WriteString(" <i>(" + esc(clip(strings.Join(s.Groups, ", "), 40)) + ")</i>")
 	}

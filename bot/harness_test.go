@@ -45,9 +45,15 @@ type harness struct {
 type harnessOption func(*harnessConfig)
 
 type harnessConfig struct {
-	store  Store
-	wrap   func(Store) Store
-	admins []int64
+	store       Store
+	wrap        func(Store) Store
+	admins      []int64
+	noticeDelay time.Duration
+}
+
+// withNoticeDelay lets change notices wait for further edits.
+func withNoticeDelay(d time.Duration) harnessOption {
+	return func(c *harnessConfig) { c.noticeDelay = d }
 }
 
 // withAdmins makes users admins by configuration, as ADMIN_IDS does.
@@ -92,6 +98,7 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 		Token:       testToken,
 		APIURL:      srv.URL,
 		AdminIDs:    cfg.admins,
+		NoticeDelay: cfg.noticeDelay,
 		PollTimeout: 2 * time.Second,
 		Now:         h.clock,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -25,9 +25,10 @@ type request struct {
 	prog *programme.Programme
 	// msg is the message being handled, if any; args is what follows a
 	// command; data are the fields of a button's data.
-	msg  *models.Message
-	args string
-	data []string
+	msg        *models.Message
+	msgCommand string
+	args       string
+	data       []string
 	// cb is the button press being handled, if any.
 	cb       *models.CallbackQuery
 	answered bool
@@ -145,6 +146,19 @@ func (r *request) show(html string, kb keyboard) {
 	// Pressing a button that shows what is already shown is not an error.
 	if err != nil && !strings.Contains(err.Error(), "message is not modified") {
 		r.b.log.Warn("edit failed", "chat", r.chatID, "err", err)
+	}
+}
+
+// setButtons replaces the buttons of the message whose button was pressed.
+func (r *request) setButtons(kb keyboard) {
+	if r.cb == nil || r.cb.Message.Message == nil {
+		return
+	}
+	_, err := r.b.api.EditMessageReplyMarkup(r.ctx, &tg.EditMessageReplyMarkupParams{
+		ChatID: r.chatID, MessageID: r.cb.Message.Message.ID, ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: kb},
+	})
+	if err != nil {
+		r.b.log.Warn("edit buttons failed", "chat", r.chatID, "err", err)
 	}
 }
 

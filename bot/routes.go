@@ -46,6 +46,14 @@ func (b *Bot) staffCommands() map[string]struct {
 		"staff":     {store.RoleOrganiser, b.staff},
 		"export":    {store.RoleOrganiser, b.export},
 		"history":   {store.RoleAdmin, b.history},
+		"edithelp":  {store.RoleAdmin, b.editHelp},
+		"move":      {store.RoleAdmin, b.edit},
+		"settime":   {store.RoleAdmin, b.edit},
+		"setvenue":  {store.RoleAdmin, b.edit},
+		"settitle":  {store.RoleAdmin, b.edit},
+		"cancel":    {store.RoleAdmin, b.edit},
+		"restore":   {store.RoleAdmin, b.edit},
+		"delete":    {store.RoleAdmin, b.edit},
 		"grant":     {store.RoleAdmin, b.grant},
 		"revoke":    {store.RoleAdmin, b.revoke},
 	}
@@ -64,6 +72,7 @@ const (
 	cbFAQ          = "faq"  // faq:<event>:<faq>
 	cbUpload       = "upl"  // upl:<upload>:apply|confirm|cancel
 	cbUndo         = "undo" // undo:<change>
+	cbNotice       = "ntf"  // ntf:<change>:send|skip
 )
 
 // callbacks maps every button action to its handler and the number of
@@ -88,6 +97,7 @@ func (b *Bot) callbacks() map[string]struct {
 		cbFAQ:          {2, b.faq},
 		cbUpload:       {2, b.uploadAction},
 		cbUndo:         {1, b.undo},
+		cbNotice:       {2, b.noticeAction},
 	}
 }
 
@@ -129,7 +139,7 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 		b.freeText(r, msg.Text)
 		return
 	}
-	r.args = args
+	r.args, r.msgCommand = args, name
 	if h, known := b.commands()[name]; known {
 		h(r)
 		return

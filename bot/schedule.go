@@ -144,6 +144,9 @@ func (r *request) sessionFacts(s programme.Session, withKind, withSpeakers bool)
 	lang := r.lang()
 	var b strings.Builder
 	b.WriteString(kindIcon(s.Kind) + " <b>" + esc(clip(s.Title.In(lang), 300)) + "</b>\n")
+	if s.Cancelled {
+		b.WriteString(r.t("session_cancelled", nil) + "\n")
+	}
 	if withKind {
 		b.WriteString("<i>" + r.t("kind_"+string(s.Kind), nil) + "</i>\n\n")
 	}

@@ -44,6 +44,7 @@ func (e *environment) runBot(ctx context.Context, args []string) error {
 		APIURL:          e.cfg.APIURL,
 		DefaultLanguage: e.cfg.DefaultLanguage,
 		AdminIDs:        e.cfg.AdminIDs,
+		NoticeDelay:     2 * time.Minute,
 		Logger:          e.log,
 	}, st, e.cat, e.answers)
 	if err != nil {

@@ -94,7 +94,7 @@ func toFile(p *Programme) fileDoc {
 		d.Sessions = append(d.Sessions, fileSession{
 			ID: s.ID, Title: s.Title, Description: s.Description,
 			Start: formatLocal(s.Start.In(loc)), End: formatLocal(s.End.In(loc)),
-			Venue: s.Venue, Speakers: s.Speakers, Kind: string(s.Kind), Groups: s.Groups, Keywords: s.Keywords,
+			Venue: s.Venue, Speakers: s.Speakers, Kind: string(s.Kind), Groups: s.Groups, Keywords: s.Keywords, Cancelled: s.Cancelled,
 		})
 	}
 	for _, m := range p.Materials {

@@ -80,6 +80,7 @@ type fileSession struct {
 	Kind        string   `yaml:"kind" json:"kind"`
 	Groups      []string `yaml:"groups,omitempty" json:"groups,omitempty"`
 	Keywords    Keywords `yaml:"keywords,omitempty" json:"keywords,omitempty"`
+	Cancelled   bool     `yaml:"cancelled,omitempty" json:"cancelled,omitempty"`
 }
 
 type fileMaterial struct {
@@ -458,6 +459,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 			Kind:        Kind(s.Kind),
 			Groups:      nonEmpty(s.Groups),
 			Keywords:    checkKeywords(path+".keywords", s.Keywords),
+			Cancelled:   s.Cancelled,
 		}
 		if ns.Kind == "" {
 			ns.Kind = KindOther

@@ -117,6 +117,8 @@ type Session struct {
 	Kind     Kind
 	Groups   []string
 	Keywords Keywords
+	// Cancelled sessions stay in the programme, shown as cancelled.
+	Cancelled bool
 }
 
 // Material is a link or a stored Telegram file offered to delegates.
@@ -301,11 +303,11 @@ func (p *Programme) DayFor(now time.Time) (time.Time, bool) {
 	return days[len(days)-1], true
 }
 
-// Now returns the sessions running at instant t.
+// Now returns the sessions running at instant t; cancelled ones do not run.
 func (p *Programme) Now(t time.Time) []Session {
 	var out []Session
 	for _, s := range p.Sessions {
-		if !t.Before(s.Start) && t.Before(s.End) {
+		if !s.Cancelled && !t.Before(s.Start) && t.Before(s.End) {
 			out = append(out, s)
 		}
 	}
@@ -317,7 +319,7 @@ func (p *Programme) Now(t time.Time) []Session {
 func (p *Programme) Next(t time.Time) []Session {
 	var out []Session
 	for _, s := range p.Sessions {
-		if !s.Start.After(t) {
+		if s.Cancelled || !s.Start.After(t) {
 			continue
 		}
 		if len(out) > 0 && s.Start.After(out[0].Start) {

@@ -165,6 +165,39 @@ func put[T any](items []T, key, data string, keyOf func(T) string) ([]T, error) 
 	return append(items, it), nil
 }
 
+// SessionChange is how one change left a session: before and after (nil
+// where it did not exist).
+type SessionChange struct {
+	Key           string
+	Before, After *programme.Session
+}
+
+// SessionChanges returns the sessions a change touched, before and after.
+func (s *Store) SessionChanges(ctx context.Context, changeID int64) ([]SessionChange, error) {
+	var items []changeItemRow
+	if err := s.db.WithContext(ctx).Where("change_id = ? AND section = ?", changeID, "sessions").Order("id").Find(&items).Error; err != nil {
+		return nil, fmt.Errorf("store: change %d: %w", changeID, err)
+	}
+	out := make([]SessionChange, len(items))
+	for i, it := range items {
+		out[i].Key = it.Key
+		for _, side := range []struct {
+			data string
+			dst  **programme.Session
+		}{{it.Before, &out[i].Before}, {it.After, &out[i].After}} {
+			if side.data == "null" {
+				continue
+			}
+			var ss programme.Session
+			if err := json.Unmarshal([]byte(side.data), &ss); err != nil {
+				return nil, fmt.Errorf("store: decode session %s: %w", it.Key, err)
+			}
+			*side.dst = &ss
+		}
+	}
+	return out, nil
+}
+
 // Changes returns an event's latest changes, newest first.
 func (s *Store) Changes(ctx context.Context, eventID int64, limit int) ([]Change, error) {
 	var rows []changeRow

@@ -144,6 +144,12 @@ var migrations = []*gormigrate.Migration{
 			return tx.Migrator().CreateTable(&staffMember{}, &change{}, &changeItem{}, &pendingUpload{})
 		},
 	},
+	{
+		ID: "0004-cancelled-sessions",
+		Migrate: func(tx *gorm.DB) error {
+			return tx.Exec("ALTER TABLE sessions ADD COLUMN cancelled boolean NOT NULL DEFAULT false").Error
+		},
+	},
 }
 
 func migrate(db *gorm.DB) error {

@@ -72,3 +72,28 @@ func (s *Store) SaveParticipant(ctx context.Context, p Participant) error {
 	}
 	return nil
 }
+
+// Audience returns the chats of the participants who follow an event: those
+// who chose it and, when it is the default event, those who chose none.
+func (s *Store) Audience(ctx context.Context, eventID int64) ([]Participant, error) {
+	def, err := s.DefaultEvent(ctx)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	q := s.db.WithContext(ctx).Where("event_id = ?", eventID)
+	if def == eventID {
+		q = q.Or("event_id IS NULL")
+	}
+	var rows []participantRow
+	if err := q.Order("user_id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("store: audience of %d: %w", eventID, err)
+	}
+	out := make([]Participant, len(rows))
+	for i, r := range rows {
+		out[i] = Participant{UserID: r.UserID, ChatID: r.ChatID, FirstName: r.FirstName, TelegramLanguage: r.TelegramLanguage, Language: r.Language}
+		if r.EventID != nil {
+			out[i].EventID = *r.EventID
+		}
+	}
+	return out, nil
+}

@@ -55,6 +55,7 @@ type sessionRow struct {
 	Kind        string
 	Groups      string
 	Keywords    string
+	Cancelled   bool
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -191,7 +192,7 @@ func load(db *gorm.DB, ev eventRow) (*programme.Programme, error) {
 	}
 	sessionKeys := map[int64]string{}
 	for _, r := range sessions {
-		ss := programme.Session{ID: r.Key, Start: r.StartsAt, End: r.EndsAt, Kind: programme.Kind(r.Kind)}
+		ss := programme.Session{ID: r.Key, Start: r.StartsAt, End: r.EndsAt, Kind: programme.Kind(r.Kind), Cancelled: r.Cancelled}
 		if r.VenueID != nil {
 			ss.Venue = venueKeys[*r.VenueID]
 		}
@@ -312,7 +313,8 @@ func replaceItems(tx *gorm.DB, eventID int64, p *programme.Programme) error {
 	sessionIDs, err := upsert(tx, eventID, p.Sessions, func(ss programme.Session, id int64) sessionRow {
 		return sessionRow{ID: id, EventID: eventID, Key: ss.ID, Title: toJSON(ss.Title), Description: toJSON(ss.Description),
 			StartsAt: ss.Start.UTC(), EndsAt: ss.End.UTC(), VenueID: refID(venueIDs, ss.Venue),
-			Speakers: toJSON(ss.Speakers), Kind: string(ss.Kind), Groups: toJSON(ss.Groups), Keywords: toJSON(ss.Keywords)}
+			Speakers: toJSON(ss.Speakers), Kind: string(ss.Kind), Groups: toJSON(ss.Groups), Keywords: toJSON(ss.Keywords),
+			Cancelled: ss.Cancelled}
 	})
 	if err != nil {
 		return err

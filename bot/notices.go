@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/programme"
+	"github.com/delegatedesk/delegatedesk/internal/store"
+)
+
+// newsworthy reports whether a change of a session is news for delegates:
+// its time, its place, or its cancellation.
+func newsworthy(before, after programme.Session) bool {
+	return !before.Start.Equal(after.Start) || !before.End.Equal(after.End) || before.Venue != after.Venue || before.Cancelled != after.Cancelled
+}
+
+// notice is a change of one session waiting to be told: several edits
+// within NoticeDelay make one notice, from the first state to the last.
+type notice struct {
+	eventID       int64
+	key           string
+	before, after programme.Session
+	due           time.Time
+	reportTo      int64 // the admin's chat, told the count when sent
+}
+
+// notices holds the notices waiting for their time.
+type notices struct {
+	mu      sync.Mutex
+	pending map[string]*notice // by event and session
+}
+
+// add queues a notice, merging it into one already waiting for the same
+// session.
+func (ns *notices) add(n notice) {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	k := strconv.FormatInt(n.eventID, 10) + "/" + n.key
+	if old, ok := ns.pending[k]; ok {
+		old.after, old.reportTo = n.after, n.reportTo
+		return
+	}
+	ns.pending[k] = &n
+}
+
+// due takes the notices whose time has come.
+func (ns *notices) due(now time.Time) []notice {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	var out []notice
+	for k, n := range ns.pending {
+		if !now.Before(n.due) {
+			out = append(out, *n)
+			delete(ns.pending, k)
+		}
+	}
+	return out
+}
+
+// sendNotices sends the notices as they fall due, until ctx is done.
+func (b *Bot) sendNotices(ctx context.Context) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			for _, n := range b.notices.due(time.Now()) {
+				b.deliver(ctx, n)
+			}
+		}
+	}
+}
+
+// noticeAction sends or skips the notice of a change: ntf:<change>:send|skip.
+func (b *Bot) noticeAction(r *request) {
+	if !r.may(store.RoleAdmin) {
+		r.refuse("notice")
+		return
+	}
+	changeID, err := strconv.ParseInt(r.data[0], 10, 64)
+	if err != nil || (r.data[1] != "send" && r.data[1] != "skip") {
+		r.expired()
+		return
+	}
+	undoOnly := keyboard{{callbackButton(r.text("btn_undo", l10n.Data{"ID": changeID}), data(cbUndo, itoa64(changeID)))}}
+	if r.data[1] == "skip" {
+		r.answer(r.text("notice_none", nil))
+		r.setButtons(undoOnly)
+		return
+	}
+	sessions, err := b.store.SessionChanges(r.ctx, changeID)
+	if err != nil || r.prog == nil {
+		r.expired()
+		return
+	}
+	r.answer("")
+	r.setButtons(undoOnly)
+	for _, sc := range sessions {
+		if sc.Before == nil || sc.After == nil || !newsworthy(*sc.Before, *sc.After) {
+			continue
+		}
+		n := notice{eventID: r.prog.Event.StoreID, key: sc.Key, before: *sc.Before, after: *sc.After,
+			due: time.Now().Add(b.cfg.NoticeDelay), reportTo: r.chatID}
+		if b.cfg.NoticeDelay <= 0 {
+			b.deliver(r.ctx, n)
+			continue
+		}
+		b.notices.add(n)
+	}
+}
+
+// deliver tells every delegate of the event, in their language, and the
+// admin how many were told. It keeps to Telegram's pace: a 429 pauses for
+// its retry_after; a delegate who blocked the bot is skipped.
+func (b *Bot) deliver(ctx context.Context, n notice) {
+	p, err := b.store.Programme(ctx, n.eventID)
+	if err != nil {
+		b.log.Error("notice: programme", "event", n.eventID, "err", err)
+		return
+	}
+	audience, err := b.store.Audience(ctx, n.eventID)
+	if err != nil {
+		b.log.Error("notice: audience", "event", n.eventID, "err", err)
+		return
+	}
+	sent := 0
+	for _, part := range audience {
+		loc := b.cat.For(l10n.Resolve(part.Language, part.TelegramLanguage, b.cfg.DefaultLanguage))
+		if b.sendPaced(ctx, part.ChatID, noticeText(loc, p, n.before, n.after)) {
+			sent++
+		}
+	}
+	b.log.Info("notice sent", "event", n.eventID, "session", n.key, "sent", sent, "of", len(audience))
+	loc := b.cat.For(b.cfg.DefaultLanguage)
+	if part, err := b.store.Participant(ctx, n.reportTo); err == nil {
+		loc = b.cat.For(l10n.Resolve(part.Language, part.TelegramLanguage, b.cfg.DefaultLanguage))
+	}
+	b.sendPlain(ctx, n.reportTo, loc.PluralHTML("notice_sent", sent, nil))
+}
+
+// sendPaced sends one message, waiting out 429s, and reports whether it
+// arrived.
+func (b *Bot) sendPaced(ctx context.Context, chatID int64, html string) bool {
+	for attempt := 0; attempt < 5; attempt++ {
+		_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML})
+		var tooMany *tg.TooManyRequestsError
+		switch {
+		case err == nil:
+			return true
+		case errors.As(err, &tooMany):
+			select {
+			case <-time.After(time.Duration(tooMany.RetryAfter)*time.Second + 100*time.Millisecond):
+			case <-ctx.Done():
+				return false
+			}
+		case errors.Is(err, tg.ErrorForbidden):
+			return false // blocked the bot: nothing to retry
+		default:
+			b.log.Warn("notice not delivered", "chat", chatID, "err", err)
+			return false
+		}
+	}
+	return false
+}
+
+// noticeText tells what changed about a session, in one line.
+func noticeText(loc *l10n.Localizer, p *programme.Programme, before, after programme.Session) string {
+	lang := loc.Lang()
+	when := func(s programme.Session) string {
+		t := loc.Date(s.Start.In(p.Location())) + " " + l10n.Clock(s.Start.In(p.Location())) + "–" + l10n.ClockZone(s.End.In(p.Location()))
+		if v, ok := p.Venue(s.Venue); ok {
+			t += ", " + v.Name.In(lang)
+		}
+		return t
+	}
+	title := clip(after.Title.In(lang), 200)
+	switch {
+	case after.Cancelled && !before.Cancelled:
+		return loc.HTML("notice_cancelled", l10n.Data{"Title": title, "When": when(before)})
+	case before.Cancelled && !after.Cancelled:
+		return loc.HTML("notice_restored", l10n.Data{"Title": title, "When": when(after)})
+	}
+	return loc.HTML("notice_moved", l10n.Data{"Title": title, "Old": when(before), "New": when(after)})
+}
