@@ -32,12 +32,6 @@ const maxProblems = 25
 // whole, every problem listed.
 func (b *Bot) upload(r *request, doc *models.Document) {
 	name := doc.FileName
-	switch strings.ToLower(path.Ext(name)) {
-	case ".yaml", ".yml", ".json":
-	default:
-		r.reply(r.t("upload_unsupported", nil), nil)
-		return
-	}
 	if doc.FileSize > maxUpload {
 		r.reply(r.t("upload_too_big", l10n.Data{"Max": "2 MB"}), nil)
 		return
@@ -87,6 +81,15 @@ func (b *Bot) upload(r *request, doc *models.Document) {
 }
 
 var errTooBig = errors.New("bot: file too big")
+
+// isProgrammeFile tells a programme file by its name.
+func isProgrammeFile(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
 
 // download fetches a file the person sent, through the Bot API's file link.
 func (b *Bot) download(ctx context.Context, fileID string) ([]byte, error) {

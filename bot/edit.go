@@ -7,7 +7,6 @@ import (
 
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
-	"github.com/delegatedesk/delegatedesk/internal/store"
 )
 
 // editCommands are the commands that change one session, with their
@@ -111,7 +110,6 @@ func cloneText(t programme.Text) programme.Text {
 // splitTimes splits "start end" where either may be "date time" in two
 // words.
 func splitTimes(words []string) (start, end string, ok bool) {
-	isDate := func(w string) bool { return len(w) == 10 && strings.Count(w, "-") == 2 }
 	switch {
 	case len(words) == 2:
 		return words[0], words[1], true
@@ -124,6 +122,9 @@ func splitTimes(words []string) (start, end string, ok bool) {
 	}
 	return "", "", false
 }
+
+// isDate tells a "YYYY-MM-DD" word.
+func isDate(w string) bool { return len(w) == 10 && strings.Count(w, "-") == 2 }
 
 // parseEditTime reads "HH:MM" (on the day of ref) or "YYYY-MM-DD HH:MM"
 // (also with a T) in the event's time zone.
@@ -175,17 +176,10 @@ func (r *request) checkEdit(next *programme.Programme, s programme.Session) stri
 
 // applyEdit stores an edited programme and shows the result with Undo.
 func (b *Bot) applyEdit(r *request, next *programme.Programme, old programme.Session, name string) {
-	if _, err := b.store.Apply(r.ctx, next, store.Actor{UserID: r.user.ID, Name: r.user.FirstName, Via: "edit"}); err != nil {
-		r.fail(err)
+	changeID, ok := b.storeEdit(r, next)
+	if !ok {
 		return
 	}
-	changes, err := b.store.Changes(r.ctx, r.prog.Event.StoreID, 1)
-	if err != nil || len(changes) == 0 {
-		r.fail(err)
-		return
-	}
-	changeID := changes[0].ID
-	b.log.Info("session edited", "user", r.user.ID, "session", old.ID, "command", name, "change", changeID)
 	kb := keyboard{{callbackButton(r.text("btn_undo", l10n.Data{"ID": changeID}), data(cbUndo, itoa64(changeID)))}}
 	if name == "delete" {
 		r.reply(r.t("edit_deleted", l10n.Data{"Title": old.Title.In(r.lang())}), kb)

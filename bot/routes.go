@@ -54,6 +54,9 @@ func (b *Bot) staffCommands() map[string]struct {
 		"cancel":    {store.RoleAdmin, b.edit},
 		"restore":   {store.RoleAdmin, b.edit},
 		"delete":    {store.RoleAdmin, b.edit},
+		"set":       {store.RoleAdmin, b.set},
+		"add":       {store.RoleAdmin, b.add},
+		"remove":    {store.RoleAdmin, b.remove},
 		"grant":     {store.RoleAdmin, b.grant},
 		"revoke":    {store.RoleAdmin, b.revoke},
 	}
@@ -126,12 +129,16 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 		return
 	}
 	r.msg = msg
-	if msg.Document != nil {
+	if msg.Document != nil || len(msg.Photo) > 0 || msg.Video != nil {
 		if !r.may(store.RoleAdmin) {
 			r.refuse("upload")
 			return
 		}
-		b.upload(r, msg.Document)
+		if msg.Document != nil && isProgrammeFile(msg.Document.FileName) {
+			b.upload(r, msg.Document)
+			return
+		}
+		b.materialFile(r, msg)
 		return
 	}
 	name, args, ok := command(msg)

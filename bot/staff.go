@@ -75,21 +75,22 @@ func (b *Bot) staff(r *request) {
 // arguments, or the sender of the forwarded message it replies to. Names
 // are never trusted: they change hands.
 func target(msg *models.Message, args string) (id int64, hidden bool, rest []string) {
-	fields := strings.Fields(args)
-	if len(fields) > 0 {
-		if n, err := strconv.ParseInt(fields[0], 10, 64); err == nil && n > 0 {
-			return n, false, fields[1:]
+	words := strings.Fields(args)
+	if len(words) > 0 {
+		if n, err := strconv.ParseInt(words[0], 10, 64); err == nil && n > 0 {
+			return n, false, words[1:]
 		}
 	}
-	if reply := msg.ReplyToMessage; reply != nil && reply.ForwardOrigin != nil {
-		switch {
-		case reply.ForwardOrigin.MessageOriginUser != nil:
-			return reply.ForwardOrigin.MessageOriginUser.SenderUser.ID, false, fields
-		case reply.ForwardOrigin.MessageOriginHiddenUser != nil:
-			return 0, true, fields
-		}
+	if msg == nil || msg.ReplyToMessage == nil || msg.ReplyToMessage.ForwardOrigin == nil {
+		return 0, false, words
 	}
-	return 0, false, fields
+	switch origin := msg.ReplyToMessage.ForwardOrigin; {
+	case origin.MessageOriginUser != nil:
+		return origin.MessageOriginUser.SenderUser.ID, false, words
+	case origin.MessageOriginHiddenUser != nil:
+		return 0, true, words
+	}
+	return 0, false, words
 }
 
 func (b *Bot) grant(r *request) {

@@ -161,6 +161,11 @@ func (s *Server) queueMessage(user User, msg map[string]any) int64 {
 // Telegram delivers it: the bot gets a file_id and fetches the content
 // through getFile.
 func (s *Server) SendDocument(user User, fileName string, content []byte) int64 {
+	return s.SendCaptioned(user, fileName, content, "")
+}
+
+// SendCaptioned is SendDocument with a caption.
+func (s *Server) SendCaptioned(user User, fileName string, content []byte, caption string) int64 {
 	s.mu.Lock()
 	s.nextFile++
 	id := fmt.Sprintf("BQACAgIAAxkBAAIlocalfile%04d", s.nextFile)
@@ -172,6 +177,7 @@ func (s *Server) SendDocument(user User, fileName string, content []byte) int64 
 		"document": map[string]any{
 			"file_id": id, "file_unique_id": id, "file_name": fileName, "file_size": len(content),
 		},
+		"caption": caption,
 	})
 }
 
