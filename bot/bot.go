@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -80,8 +81,10 @@ type Bot struct {
 	cat     *l10n.Catalog
 	answers *answer.Service
 	notices *notices
-	log     *slog.Logger
-	api     *tg.Bot
+	// positions: admin user id → pendingPosition
+	positions sync.Map
+	log       *slog.Logger
+	api       *tg.Bot
 }
 
 // New connects to the Bot API (getMe checks the token) and prepares the

@@ -46,7 +46,11 @@ func (b *Bot) upload(r *request, doc *models.Document) {
 		r.reply(r.t("upload_failed", nil), nil)
 		return
 	}
-	p, err := programme.Parse(content, programme.FormatOf(name))
+	p, err := r.parseUpload(name, content)
+	if errors.Is(err, store.ErrNotFound) {
+		r.reply(r.t("no_event", nil), nil)
+		return
+	}
 	var invalid *programme.InvalidError
 	if errors.As(err, &invalid) {
 		r.reply(r.renderProblems(invalid.Problems), nil)
@@ -85,10 +89,22 @@ var errTooBig = errors.New("bot: file too big")
 // isProgrammeFile tells a programme file by its name.
 func isProgrammeFile(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".yaml", ".yml", ".json":
+	case ".yaml", ".yml", ".json", ".csv":
 		return true
 	}
 	return false
+}
+
+// parseUpload reads an uploaded file: a programme file, or a CSV of the
+// followed event's sessions.
+func (r *request) parseUpload(name string, content []byte) (*programme.Programme, error) {
+	if strings.EqualFold(path.Ext(name), ".csv") {
+		if r.prog == nil {
+			return nil, store.ErrNotFound
+		}
+		return programme.ParseSessionsCSV(content, r.prog)
+	}
+	return programme.Parse(content, programme.FormatOf(name))
 }
 
 // download fetches a file the person sent, through the Bot API's file link.
@@ -266,7 +282,7 @@ func (b *Bot) uploadAction(r *request) {
 		r.answer("")
 		r.show(r.t("upload_cancelled", nil), nil)
 	case "confirm":
-		p, err := programme.Parse(u.Content, programme.FormatOf(u.FileName))
+		p, err := r.parseUpload(u.FileName, u.Content)
 		if err != nil {
 			r.expired()
 			return
@@ -283,7 +299,7 @@ func (b *Bot) uploadAction(r *request) {
 			callbackButton(r.text("btn_cancel", nil), data(cbUpload, itoa64(id), "cancel")),
 		}})
 	case "apply":
-		p, err := programme.Parse(u.Content, programme.FormatOf(u.FileName))
+		p, err := r.parseUpload(u.FileName, u.Content)
 		if err != nil {
 			r.expired()
 			return

@@ -129,6 +129,14 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 		return
 	}
 	r.msg = msg
+	if msg.Location != nil {
+		if !r.may(store.RoleAdmin) {
+			b.freeText(r, "")
+			return
+		}
+		b.location(r, msg.Location)
+		return
+	}
 	if msg.Document != nil || len(msg.Photo) > 0 || msg.Video != nil {
 		if !r.may(store.RoleAdmin) {
 			r.refuse("upload")

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
@@ -196,6 +197,16 @@ const setUsage = "/set session|venue|material|faq id field [language] value"
 // set changes one field of an item: "/set venue nia-seoul notes ru Вход B".
 func (b *Bot) set(r *request) {
 	if r.noProgramme() {
+		return
+	}
+	if words := strings.Fields(r.args); len(words) == 3 && words[0] == "venue" && words[2] == "position" {
+		// The position comes as the next location the admin sends.
+		if _, ok := r.prog.Venue(words[1]); !ok {
+			r.reply(r.t("edit_unknown_item", l10n.Data{"ID": words[1]}), nil)
+			return
+		}
+		b.positions.Store(r.user.ID, pendingPosition{venue: words[1], until: time.Now().Add(10 * time.Minute)})
+		r.reply(r.t("send_location", nil), nil)
 		return
 	}
 	section, id, name, lang, value, ok := setArgs(r.args)
@@ -483,4 +494,31 @@ func uniqueID(p *programme.Programme, base string) string {
 		}
 		id = base + "-" + strconv.Itoa(n)
 	}
+}
+
+// pendingPosition is a venue waiting for its admin's location message.
+type pendingPosition struct {
+	venue string
+	until time.Time
+}
+
+// location sets the position of the venue the admin named with
+// "/set venue <id> position" from the location they send.
+func (b *Bot) location(r *request, loc *models.Location) {
+	v, ok := b.positions.LoadAndDelete(r.user.ID)
+	pending, _ := v.(pendingPosition)
+	if !ok || time.Now().After(pending.until) || r.prog == nil {
+		r.reply(r.t("edit_usage", l10n.Data{"Usage": "/set venue id position"}), nil)
+		return
+	}
+	next := *r.prog
+	found, err := onVenue(&next, pending.venue, func(x *programme.Venue) error {
+		x.Lat, x.Lon = loc.Latitude, loc.Longitude
+		return nil
+	})
+	if err != nil || !found {
+		r.reply(r.t("edit_unknown_item", l10n.Data{"ID": pending.venue}), nil)
+		return
+	}
+	b.applyChange(r, &next, "venue", pending.venue)
 }

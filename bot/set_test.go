@@ -74,3 +74,19 @@ func TestMaterialByCaption(t *testing.T) {
 		t.Errorf("unknown session in caption: %s", got)
 	}
 }
+
+func TestVenuePositionByLocation(t *testing.T) {
+	h, admin := adminHarness(t)
+	if got := only(t, h.say(admin, "/set venue anyang position")).Text; !strings.Contains(got, "location") {
+		t.Fatalf("prompt: %s", got)
+	}
+	got := only(t, h.do(admin.ID, func() int64 { return h.api.SendLocation(admin, 37.4, 126.95) })).Text
+	if !strings.Contains(got, "37.400000, 126.950000") {
+		t.Errorf("position: %s", got)
+	}
+	// Without a pending venue, a location changes nothing.
+	got = only(t, h.do(admin.ID, func() int64 { return h.api.SendLocation(admin, 1, 2) })).Text
+	if !strings.Contains(got, "Usage") {
+		t.Errorf("stray location: %s", got)
+	}
+}

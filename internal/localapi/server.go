@@ -181,6 +181,15 @@ func (s *Server) SendCaptioned(user User, fileName string, content []byte, capti
 	})
 }
 
+// SendLocation queues a location a user shares.
+func (s *Server) SendLocation(user User, lat, lon float64) int64 {
+	return s.queueMessage(user, map[string]any{
+		"chat":     map[string]any{"id": user.ID, "type": "private", "first_name": user.FirstName},
+		"from":     user,
+		"location": map[string]any{"latitude": lat, "longitude": lon},
+	})
+}
+
 // SendReplyToForward queues a command from user that replies to a message
 // forwarded from another person (or from a hidden account).
 func (s *Server) SendReplyToForward(user User, text string, from User, hidden bool) int64 {
