@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -174,5 +175,36 @@ func TestUploadCSV(t *testing.T) {
 	broken := h.sendFile(admin, "sessions.csv", "id,start,end,room\n")
 	if !strings.Contains(broken.Text, "unknown field “room”") {
 		t.Errorf("broken CSV: %s", broken.Text)
+	}
+}
+
+// TestUploadLargeCSV: ten thousand sessions go through preview and Apply.
+func TestUploadLargeCSV(t *testing.T) {
+	h, admin := adminHarness(t)
+	var b strings.Builder
+	b.WriteString("id,start,end,venue,kind,title_en\n")
+	for i := range 10000 {
+		fmt.Fprintf(&b, "s%05d,2030-05-06T%02d:00,2030-05-06T%02d:45,,lecture,Session %d\n", i, 8+i%10, 8+i%10, i)
+	}
+	// The test programme's materials name sessions this file drops.
+	preview := h.sendFile(admin, "sessions.csv", b.String())
+	if !strings.Contains(preview.Text, "unknown session") {
+		t.Fatalf("materials of removed sessions must be reported:\n%.500s", preview.Text)
+	}
+	only(t, h.say(admin, "/remove material cyber-slides"))
+	only(t, h.say(admin, "/remove material cyber-paper"))
+	only(t, h.say(admin, "/remove material day1-photos"))
+	preview = h.sendFile(admin, "sessions.csv", b.String())
+	if !strings.Contains(preview.Text, "Sessions: 10000 added") {
+		t.Fatalf("preview:\n%.500s", preview.Text)
+	}
+	_, msgs := h.press(admin, preview, "Apply")
+	confirm := only(t, msgs)
+	_, msgs = h.press(admin, confirm, "Apply anyway")
+	if got := only(t, msgs); !strings.Contains(got.Text, "Applied") {
+		t.Fatalf("apply: %.300s", got.Text)
+	}
+	if got := only(t, h.say(h.user("en"), "/schedule")).Text; !strings.Contains(got, "10000 items") {
+		t.Errorf("schedule:\n%.300s", got)
 	}
 }

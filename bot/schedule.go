@@ -9,9 +9,13 @@ import (
 
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
+	"github.com/delegatedesk/delegatedesk/internal/store"
 )
 
 type keyboardRow = []models.InlineKeyboardButton
+
+// sessionIDMark starts the line that names a session's id on its card.
+const sessionIDMark = "🆔 "
 
 // schedule shows today's programme, or the nearest day of the event.
 func (b *Bot) schedule(r *request) {
@@ -133,6 +137,11 @@ func (r *request) renderSession(s programme.Session) (string, keyboard) {
 		text += "\n" + esc(clip(d, max(room, 1))) + "\n"
 	}
 	text += tail.String()
+	if r.may(store.RoleAdmin) {
+		// Staff see the id their commands take; a file sent in reply to
+		// this card becomes the session's material.
+		text += "\n" + sessionIDMark + "<code>" + esc(s.ID) + "</code>"
+	}
 	page := slices.IndexFunc(r.prog.SessionsOn(s.Start), func(o programme.Session) bool { return o.ID == s.ID }) / perPage
 	kb = append(kb, keyboardRow{callbackButton(r.text("btn_back", nil), data(cbDay, ev, dayCode(s.Start), itoa(page)))})
 	return text, kb

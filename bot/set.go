@@ -142,6 +142,16 @@ var fields = map[string]map[string]field{
 			return onMaterial(p, id, func(m *programme.Material) error { m.URL = v; return nil })
 		}},
 	},
+	"event": {
+		"title": {true, func(p *programme.Programme, _, lang, v string) (bool, error) {
+			p.Event.Title = setText(p.Event.Title, lang, v)
+			return true, nil
+		}},
+		"contacts": {true, func(p *programme.Programme, _, lang, v string) (bool, error) {
+			p.Event.Contacts = setText(p.Event.Contacts, lang, v)
+			return true, nil
+		}},
+	},
 	"faq": {
 		"question": {true, func(p *programme.Programme, id, lang, v string) (bool, error) {
 			return onFAQ(p, id, func(f *programme.FAQ) error {
@@ -426,6 +436,10 @@ func (b *Bot) materialFile(r *request, msg *models.Message) {
 		return
 	}
 	words := strings.Fields(msg.Caption)
+	// In reply to a session's card, the caption is only the title.
+	if id := cardSession(msg.ReplyToMessage); id != "" {
+		words = append([]string{id}, words...)
+	}
 	if len(words) == 0 {
 		r.reply(r.t("upload_unsupported", nil)+"\n"+r.t("edit_usage", l10n.Data{"Usage": "session title (as the caption)"}), nil)
 		return
@@ -521,4 +535,16 @@ func (b *Bot) location(r *request, loc *models.Location) {
 		return
 	}
 	b.applyChange(r, &next, "venue", pending.venue)
+}
+
+// cardSession returns the session id a session card shows to staff, or "".
+func cardSession(card *models.Message) string {
+	if card == nil {
+		return ""
+	}
+	_, after, found := strings.Cut(card.Text, sessionIDMark)
+	if !found {
+		return ""
+	}
+	return strings.TrimSpace(strings.SplitN(after, "\n", 2)[0])
 }

@@ -90,3 +90,27 @@ func TestVenuePositionByLocation(t *testing.T) {
 		t.Errorf("stray location: %s", got)
 	}
 }
+
+func TestMaterialInReplyToCard(t *testing.T) {
+	h, admin := adminHarness(t)
+	h.setClock(at(7, 9, 0))
+	day := only(t, h.say(admin, "/schedule"))
+	_, msgs := h.press(admin, day, "10:00 Cybersecurity")
+	card := only(t, msgs)
+	if !strings.Contains(card.Text, "🆔 d2-cyber") {
+		t.Fatalf("staff see the id:\n%s", card.Text)
+	}
+	got := only(t, h.do(admin.ID, func() int64 {
+		return h.api.SendCaptioned(admin, "Notes on the talk.pdf", []byte("%PDF"), "", card)
+	}))
+	if !strings.Contains(got.Text, "Notes on the talk") {
+		t.Fatalf("material from a reply: %s", got.Text)
+	}
+	// Delegates do not see ids.
+	u := h.user("en")
+	day = only(t, h.say(u, "/schedule"))
+	_, msgs = h.press(u, day, "10:00 Cybersecurity")
+	if card := only(t, msgs); strings.Contains(card.Text, "🆔") || !strings.Contains(card.Text, "Notes on the talk") {
+		t.Errorf("delegate's card:\n%s", card.Text)
+	}
+}

@@ -24,7 +24,9 @@ func TestStaffCommandsHiddenFromOthers(t *testing.T) {
 	h, _ := adminHarness(t)
 	u := h.user("en")
 	unknown := only(t, h.say(u, "/frobnicate")).Text
-	for _, cmd := range []string{"/history", "/grant 123 admin", "/revoke 123", "/staff", "/export", "/adminhelp"} {
+	for _, cmd := range []string{"/history", "/grant 123 admin", "/revoke 123", "/staff", "/export", "/adminhelp", "/edithelp",
+		"/move d2-cyber 10:30", "/settime d2-cyber 10:00 11:00", "/setvenue d2-cyber nia", "/settitle d2-cyber en X",
+		"/cancel d2-cyber", "/restore d2-cyber", "/delete d2-cyber", "/set venue nia notes en x", "/add faq x q | a", "/remove faq wifi"} {
 		if got := only(t, h.say(u, cmd)).Text; got != unknown {
 			t.Errorf("%s answered a delegate with:\n%s", cmd, got)
 		}

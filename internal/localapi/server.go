@@ -164,8 +164,9 @@ func (s *Server) SendDocument(user User, fileName string, content []byte) int64 
 	return s.SendCaptioned(user, fileName, content, "")
 }
 
-// SendCaptioned is SendDocument with a caption.
-func (s *Server) SendCaptioned(user User, fileName string, content []byte, caption string) int64 {
+// SendCaptioned is SendDocument with a caption, optionally in reply to a
+// message the bot sent.
+func (s *Server) SendCaptioned(user User, fileName string, content []byte, caption string, replyTo ...Message) int64 {
 	s.mu.Lock()
 	s.nextFile++
 	id := fmt.Sprintf("BQACAgIAAxkBAAIlocalfile%04d", s.nextFile)
@@ -177,8 +178,19 @@ func (s *Server) SendCaptioned(user User, fileName string, content []byte, capti
 		"document": map[string]any{
 			"file_id": id, "file_unique_id": id, "file_name": fileName, "file_size": len(content),
 		},
-		"caption": caption,
+		"caption":          caption,
+		"reply_to_message": replyOf(replyTo),
 	})
+}
+
+// replyOf renders the message replied to, if any, as Telegram includes it.
+func replyOf(msgs []Message) any {
+	if len(msgs) == 0 {
+		return nil
+	}
+	m := msgs[0]
+	return map[string]any{"message_id": m.ID, "date": time.Now().Unix(), "text": m.Text,
+		"chat": map[string]any{"id": m.ChatID, "type": "private"}, "from": BotUser}
 }
 
 // SendLocation queues a location a user shares.
