@@ -379,12 +379,27 @@ func upsert[T any, R itemRow](tx *gorm.DB, eventID int64, items []T, build func(
 		byKey[r.rowKey()] = r.rowID()
 	}
 	ids := make(map[string]int64, len(items))
+	var added []R
 	for _, it := range items {
 		r := build(it, 0)
-		r = build(it, byKey[r.rowKey()])
+		id, ok := byKey[r.rowKey()]
+		if !ok {
+			added = append(added, r)
+			continue
+		}
+		r = build(it, id)
 		if err := tx.Save(&r).Error; err != nil {
 			return nil, fmt.Errorf("store: save %T %q: %w", r, r.rowKey(), err)
 		}
+		ids[r.rowKey()] = id
+	}
+	// New rows go in batches: a large upload is mostly new rows.
+	if len(added) > 0 {
+		if err := tx.CreateInBatches(added, 200).Error; err != nil {
+			return nil, fmt.Errorf("store: add %T: %w", added, err)
+		}
+	}
+	for _, r := range added {
 		ids[r.rowKey()] = r.rowID()
 	}
 	return ids, nil
