@@ -160,18 +160,7 @@ func (r *request) checkEdit(next *programme.Programme, s programme.Session) stri
 			return r.t("edit_overlap", l10n.Data{"Venue": v.Name.In(r.lang()), "Other": o.Title.In(r.lang()), "Time": timeRange(o)})
 		}
 	}
-	data, err := programme.Encode(next, programme.YAML)
-	if err == nil {
-		_, err = programme.Parse(data, programme.YAML)
-	}
-	if invalid, ok := err.(*programme.InvalidError); ok {
-		return r.renderProblems(invalid.Problems)
-	}
-	if err != nil {
-		r.b.log.Error("checking an edit failed", "err", err)
-		return r.t("error_internal", nil)
-	}
-	return ""
+	return r.checkProgramme(next)
 }
 
 // applyEdit stores an edited programme and shows the result with Undo.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"path"
 	"unicode"
 
@@ -250,11 +251,9 @@ func (b *Bot) set(r *request) {
 // checkProgramme explains why a changed programme cannot stand, or
 // returns "": the checks of a programme file.
 func (r *request) checkProgramme(next *programme.Programme) string {
-	data, err := programme.Encode(next, programme.YAML)
-	if err == nil {
-		_, err = programme.Parse(data, programme.YAML)
-	}
-	if invalid, ok := err.(*programme.InvalidError); ok {
+	_, err := programme.Check(next)
+	var invalid *programme.InvalidError
+	if errors.As(err, &invalid) {
 		return r.renderProblems(invalid.Problems)
 	}
 	if err != nil {

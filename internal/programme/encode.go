@@ -37,6 +37,17 @@ func Encode(p *Programme, format Format) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
+// Check runs the checks of a programme file on a programme built in
+// memory (an edit, an undo) and returns it as a file would give it back,
+// or an *InvalidError.
+func Check(p *Programme) (*Programme, error) {
+	data, err := Encode(p, YAML)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(data, YAML)
+}
+
 // compactTexts writes every language map on one line, languages in the
 // order of Languages, as people write them by hand: {en: ..., ru: ...}.
 func compactTexts(n *yaml.Node) {

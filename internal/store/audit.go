@@ -291,9 +291,5 @@ func revert(cur *programme.Programme, items []changeItemRow) (*programme.Program
 		}
 	}
 	// The file format's checks: references, times, ids.
-	data, err := programme.Encode(&p, programme.YAML)
-	if err != nil {
-		return nil, err
-	}
-	return programme.Parse(data, programme.YAML)
+	return programme.Check(&p)
 }
