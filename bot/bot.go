@@ -40,9 +40,11 @@ type Store interface {
 	Staff(ctx context.Context) ([]store.StaffMember, error)
 	Preview(ctx context.Context, p *programme.Programme) (programme.Changes, error)
 	Apply(ctx context.Context, p *programme.Programme, by store.Actor) (programme.Changes, error)
+	ApplyChange(ctx context.Context, p *programme.Programme, by store.Actor) (programme.Changes, int64, error)
+	ClaimNotice(ctx context.Context, changeID int64) (bool, error)
 	Changes(ctx context.Context, eventID int64, limit int) ([]store.Change, error)
 	Undo(ctx context.Context, changeID int64, by store.Actor) (programme.Changes, error)
-	SessionChanges(ctx context.Context, changeID int64) ([]store.SessionChange, error)
+	SessionChanges(ctx context.Context, changeID int64) (int64, []store.SessionChange, error)
 	SaveUpload(ctx context.Context, u store.Upload) (int64, error)
 	Upload(ctx context.Context, id int64) (store.Upload, error)
 	DeleteUpload(ctx context.Context, id int64) (bool, error)
@@ -143,11 +145,18 @@ func redactToken(err error, token string) error {
 // waits for the handlers in flight.
 func (b *Bot) Run(ctx context.Context) error {
 	go b.setup(ctx)
+	noticesDone := make(chan struct{})
 	if b.cfg.NoticeDelay > 0 {
-		go b.sendNotices(ctx)
+		go func() {
+			defer close(noticesDone)
+			b.sendNotices(ctx)
+		}()
+	} else {
+		close(noticesDone)
 	}
 	b.log.Info("bot started", "workers", b.cfg.Workers)
 	b.api.Start(ctx)
+	<-noticesDone
 	b.log.Info("bot stopped")
 	return nil
 }

@@ -46,7 +46,7 @@ func (b *Bot) upload(r *request, doc *models.Document) {
 		r.reply(r.t("upload_failed", nil), nil)
 		return
 	}
-	p, err := r.parseUpload(name, content)
+	p, err := r.parseUpload(name, content, r.prog)
 	if errors.Is(err, store.ErrNotFound) {
 		r.reply(r.t("no_event", nil), nil)
 		return
@@ -69,12 +69,16 @@ func (b *Bot) upload(r *request, doc *models.Document) {
 		r.reply(r.t("upload_no_changes", nil), nil)
 		return
 	}
-	id, err := b.store.SaveUpload(r.ctx, store.Upload{UserID: r.user.ID, FileName: name, Content: content})
+	old := b.current(r.ctx, p.Event.Code)
+	u := store.Upload{UserID: r.user.ID, FileName: name, Content: content}
+	if old != nil {
+		u.EventID, u.Revision = old.Event.StoreID, old.Event.Revision
+	}
+	id, err := b.store.SaveUpload(r.ctx, u)
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	old := b.current(r.ctx, p.Event.Code)
 	text := r.t("upload_preview", l10n.Data{"File": name, "Event": p.Event.Title.In(r.lang())}) + "\n\n" + r.renderChanges(old, p, changes)
 	apply := data(cbUpload, itoa64(id), "apply")
 	if removed, total := removal(old, changes); removed*3 > total {
@@ -96,15 +100,35 @@ func isProgrammeFile(name string) bool {
 }
 
 // parseUpload reads an uploaded file: a programme file, or a CSV of the
-// followed event's sessions.
-func (r *request) parseUpload(name string, content []byte) (*programme.Programme, error) {
+// sessions of base (the followed event when it arrives, the event it was
+// previewed against when applied).
+func (r *request) parseUpload(name string, content []byte, base *programme.Programme) (*programme.Programme, error) {
 	if strings.EqualFold(path.Ext(name), ".csv") {
-		if r.prog == nil {
+		if base == nil {
 			return nil, store.ErrNotFound
 		}
-		return programme.ParseSessionsCSV(content, r.prog)
+		return programme.ParseSessionsCSV(content, base)
 	}
 	return programme.Parse(content, programme.FormatOf(name))
+}
+
+// pendingProgramme reads a kept upload again, against the event it was
+// previewed with, carrying that event's revision then so that applying it
+// over later changes is refused.
+func (b *Bot) pendingProgramme(r *request, u store.Upload) (*programme.Programme, error) {
+	var base *programme.Programme
+	if u.EventID != 0 {
+		var err error
+		if base, err = b.store.Programme(r.ctx, u.EventID); err != nil {
+			return nil, err
+		}
+	}
+	p, err := r.parseUpload(u.FileName, u.Content, base)
+	if err != nil {
+		return nil, err
+	}
+	p.Event.Revision = u.Revision
+	return p, nil
 }
 
 // download fetches a file the person sent, through the Bot API's file link.
@@ -282,7 +306,7 @@ func (b *Bot) uploadAction(r *request) {
 		r.answer("")
 		r.show(r.t("upload_cancelled", nil), nil)
 	case "confirm":
-		p, err := r.parseUpload(u.FileName, u.Content)
+		p, err := b.pendingProgramme(r, u)
 		if err != nil {
 			r.expired()
 			return
@@ -299,13 +323,18 @@ func (b *Bot) uploadAction(r *request) {
 			callbackButton(r.text("btn_cancel", nil), data(cbUpload, itoa64(id), "cancel")),
 		}})
 	case "apply":
-		p, err := r.parseUpload(u.FileName, u.Content)
+		p, err := b.pendingProgramme(r, u)
 		if err != nil {
 			r.expired()
 			return
 		}
 		old := b.current(r.ctx, p.Event.Code)
 		changes, err := b.store.Apply(r.ctx, p, store.Actor{UserID: r.user.ID, Name: r.user.FirstName, Via: "upload"})
+		if errors.Is(err, store.ErrConflict) {
+			r.answer("")
+			r.show(r.t("changed_meanwhile", nil), nil)
+			return
+		}
 		if err != nil {
 			r.answer("")
 			r.fail(err)
@@ -388,7 +417,7 @@ func (b *Bot) undo(r *request) {
 	case errors.Is(err, store.ErrConflict):
 		r.reply(r.t("undo_conflict", l10n.Data{"ID": id}), nil)
 	case errors.As(err, &invalid):
-		r.reply(r.t("undo_invalid", l10n.Data{"ID": id})+"\n"+r.renderProblems(invalid.Problems), nil)
+		r.reply(clipHTML(r.t("undo_invalid", l10n.Data{"ID": id})+"\n"+r.renderProblems(invalid.Problems)), nil)
 	case err != nil:
 		r.fail(err)
 	default:

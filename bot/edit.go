@@ -148,9 +148,9 @@ func (r *request) checkEdit(next *programme.Programme, s programme.Session) stri
 	if !s.End.After(s.Start) {
 		return r.t("edit_end_before_start", nil)
 	}
-	days := r.prog.Days()
-	first, last := days[0], days[len(days)-1].AddDate(0, 0, 1)
-	if s.Start.Before(first) || s.End.After(last) {
+	// Before the first session exists, the event has no days to be outside.
+	if days := r.prog.Days(); len(days) > 0 && (s.Start.Before(days[0]) || s.End.After(days[len(days)-1].AddDate(0, 0, 1))) {
+		first := days[0]
 		return r.t("edit_outside_event", l10n.Data{"Time": r.loc.Date(s.Start) + " " + timeRange(s),
 			"First": r.loc.Date(first), "Last": r.loc.Date(days[len(days)-1])})
 	}

@@ -125,3 +125,32 @@ func TestNoticesMerge(t *testing.T) {
 		t.Errorf("merged notice: %s", got)
 	}
 }
+
+// TestNoticeOnceAndCurrent: a notice goes once per change, and not at all
+// when the change was undone meanwhile.
+func TestNoticeOnceAndCurrent(t *testing.T) {
+	h, admin := adminHarness(t)
+	u := h.user("en")
+	h.say(u, "/start")
+	base := len(h.api.Messages(u.ID))
+	edit := only(t, h.say(admin, "/move d2-cyber 10:30"))
+	h.press(admin, edit, "Tell")
+	if cb, _ := h.press(admin, edit, "Tell"); !strings.Contains(cb.Text, "out of date") {
+		t.Errorf("second press: %+v", cb)
+	}
+	if n := len(h.api.Messages(u.ID)) - base; n != 1 {
+		t.Errorf("%d notices, want 1", n)
+	}
+	edit = only(t, h.say(admin, "/move d2-cyber 11:00"))
+	_, msgs := h.press(admin, edit, "Undo")
+	if got := only(t, msgs); !strings.Contains(got.Text, "undone") {
+		t.Fatalf("undo: %s", got.Text)
+	}
+	h.press(admin, edit, "Tell")
+	if n := len(h.api.Messages(u.ID)) - base; n != 1 {
+		t.Errorf("an undone move was announced: %d notices", n)
+	}
+	if got := only(t, h.say(admin, "/move d2-cyber 10:30")).Text; !strings.Contains(got, "Nothing to change") {
+		t.Errorf("a move to where it is: %s", got)
+	}
+}

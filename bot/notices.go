@@ -71,6 +71,12 @@ func (b *Bot) sendNotices(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
+			// Shutting down: what is waiting goes now, not never.
+			flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			for _, n := range b.notices.due(time.Now().Add(b.cfg.NoticeDelay)) {
+				b.deliver(flush, n)
+			}
+			cancel()
 			return
 		case <-tick.C:
 			for _, n := range b.notices.due(time.Now()) {
@@ -97,8 +103,13 @@ func (b *Bot) noticeAction(r *request) {
 		r.setButtons(undoOnly)
 		return
 	}
-	sessions, err := b.store.SessionChanges(r.ctx, changeID)
-	if err != nil || r.prog == nil {
+	eventID, sessions, err := b.store.SessionChanges(r.ctx, changeID)
+	if err != nil {
+		r.expired()
+		return
+	}
+	// Once per change, whatever is pressed how often.
+	if claimed, err := b.store.ClaimNotice(r.ctx, changeID); err != nil || !claimed {
 		r.expired()
 		return
 	}
@@ -108,7 +119,7 @@ func (b *Bot) noticeAction(r *request) {
 		if sc.Before == nil || sc.After == nil || !newsworthy(*sc.Before, *sc.After) {
 			continue
 		}
-		n := notice{eventID: r.prog.Event.StoreID, key: sc.Key, before: *sc.Before, after: *sc.After,
+		n := notice{eventID: eventID, key: sc.Key, before: *sc.Before, after: *sc.After,
 			due: time.Now().Add(b.cfg.NoticeDelay), reportTo: r.chatID}
 		if b.cfg.NoticeDelay <= 0 {
 			b.deliver(r.ctx, n)
@@ -127,6 +138,14 @@ func (b *Bot) deliver(ctx context.Context, n notice) {
 		b.log.Error("notice: programme", "event", n.eventID, "err", err)
 		return
 	}
+	// Tell how the session is now: an undo or a later edit may have
+	// changed it since the notice was asked for, or made it no news.
+	now, ok := p.Session(n.key)
+	if !ok || !newsworthy(n.before, now) {
+		b.log.Info("notice dropped: no longer news", "event", n.eventID, "session", n.key)
+		return
+	}
+	n.after = now
 	audience, err := b.store.Audience(ctx, n.eventID)
 	if err != nil {
 		b.log.Error("notice: audience", "event", n.eventID, "err", err)

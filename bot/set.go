@@ -330,7 +330,11 @@ func (b *Bot) add(r *request) {
 		}
 		if len(rest) >= n+2 {
 			from, to, okT := splitTimes(rest[:n])
-			start, okS := parseEditTime(from, r.prog.Days()[0], r.prog.Location())
+			ref := time.Now().In(r.prog.Location())
+			if days := r.prog.Days(); len(days) > 0 {
+				ref = days[0]
+			}
+			start, okS := parseEditTime(from, ref, r.prog.Location())
 			end, okE := parseEditTime(to, start, r.prog.Location())
 			if okT && okS && okE {
 				s := programme.Session{ID: id, Start: start, End: end, Kind: programme.Kind(rest[n]), Title: programme.Text{lang: strings.Join(rest[n+1:], " ")}}
@@ -409,17 +413,20 @@ func (b *Bot) applyChange(r *request, next *programme.Programme, section, id str
 // storeEdit applies an edited programme as the sender and returns the id
 // of the change recorded.
 func (b *Bot) storeEdit(r *request, next *programme.Programme) (int64, bool) {
-	if _, err := b.store.Apply(r.ctx, next, actorOf(r)); err != nil {
+	_, id, err := b.store.ApplyChange(r.ctx, next, actorOf(r))
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		r.reply(r.t("changed_meanwhile", nil), nil)
+		return 0, false
+	case err != nil:
 		r.fail(err)
 		return 0, false
-	}
-	changes, err := b.store.Changes(r.ctx, r.prog.Event.StoreID, 1)
-	if err != nil || len(changes) == 0 {
-		r.fail(fmt.Errorf("bot: the change just made is not recorded: %w", err))
+	case id == 0:
+		r.reply(r.t("edit_nothing", nil), nil)
 		return 0, false
 	}
-	b.log.Info("programme edited", "user", r.user.ID, "command", r.msgCommand, "change", changes[0].ID)
-	return changes[0].ID, true
+	b.log.Info("programme edited", "user", r.user.ID, "command", r.msgCommand, "change", id)
+	return id, true
 }
 
 // actorOf is the sender as the author of an edit.

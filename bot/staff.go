@@ -50,7 +50,11 @@ func (r *request) refuse(what string) {
 }
 
 func (b *Bot) adminHelp(r *request) {
-	r.reply(r.t("admin_help", nil), nil)
+	text := r.t("admin_help", nil)
+	if r.may(store.RoleAdmin) {
+		text += "\n\n" + r.t("edit_help", nil)
+	}
+	r.reply(clipHTML(text), nil)
 }
 
 func (b *Bot) staff(r *request) {

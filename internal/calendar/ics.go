@@ -30,6 +30,11 @@ func ICS(p *programme.Programme, lang string, stamp time.Time) []byte {
 		e.SetProperty(ics.ComponentPropertyDtStart, s.Start.In(p.Location()).Format(localLayout), ics.WithTZID(tzid))
 		e.SetProperty(ics.ComponentPropertyDtEnd, s.End.In(p.Location()).Format(localLayout), ics.WithTZID(tzid))
 		e.SetSummary(s.Title.In(lang))
+		// Calendars that imported an earlier file update by SEQUENCE.
+		e.SetSequence(int(p.Event.Revision))
+		if s.Cancelled {
+			e.SetStatus(ics.ObjectStatusCancelled)
+		}
 		if d := s.Description.In(lang); d != "" || len(s.Speakers) > 0 {
 			e.SetDescription(strings.TrimSpace(d + "\n" + strings.Join(s.Speakers, "; ")))
 		}

@@ -17,6 +17,7 @@ func TestICSParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Sessions[1].Cancelled = true
 	data := ICS(p, "ru", time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC))
 	cal, err := ics.ParseCalendar(bytes.NewReader(data))
 	if err != nil {
@@ -36,6 +37,9 @@ func TestICSParses(t *testing.T) {
 	}
 	if s := first.GetProperty(ics.ComponentPropertySummary); s == nil || s.Value != "Трансфер: отель → офис NIA в Сеуле" {
 		t.Errorf("summary in Russian: %+v", s)
+	}
+	if st := events[1].GetProperty(ics.ComponentPropertyStatus); st == nil || st.Value != "CANCELLED" {
+		t.Errorf("a cancelled session's status: %+v", st)
 	}
 	if l := first.GetProperty(ics.ComponentPropertyLocation); l == nil || l.Value == "" {
 		t.Error("no location")

@@ -18,8 +18,9 @@ var csvColumns = []string{"id", "start", "end", "venue", "kind", "speakers", "gr
 
 // ParseSessionsCSV reads a CSV of sessions — the whole list of the event's
 // sessions — and returns base with its sessions replaced, checked like a
-// programme file. Problems name the row ("sessions[3]" is the fourth data
-// row, on line 5) and column.
+// programme file. A session already in base keeps what the file has no
+// column for (other languages, keywords…). Problems name the row
+// ("sessions[3]" is the fourth data row, on line 5) and column.
 func ParseSessionsCSV(data []byte, base *Programme) (*Programme, error) {
 	if !utf8.Valid(data) {
 		return nil, &InvalidError{[]Problem{{Code: ProblemSyntax, Value: "the file is not UTF-8 text"}}}
@@ -44,6 +45,9 @@ func ParseSessionsCSV(data []byte, base *Programme) (*Programme, error) {
 		default:
 			problems = append(problems, Problem{Path: "header", Line: 1, Code: ProblemUnknownField, Value: h})
 		}
+		if _, twice := col[h]; twice {
+			problems = append(problems, Problem{Path: "header", Line: 1, Code: ProblemDuplicateID, Value: h})
+		}
 		col[h] = i
 	}
 	for _, required := range []string{"id", "start", "end"} {
@@ -55,8 +59,13 @@ func ParseSessionsCSV(data []byte, base *Programme) (*Programme, error) {
 		return nil, &InvalidError{problems}
 	}
 	doc := toFile(base)
+	existing := map[string]fileSession{}
+	for _, s := range doc.Sessions {
+		existing[s.ID] = s
+	}
 	doc.Sessions = nil
-	for {
+	has := func(name string) bool { _, ok := col[name]; return ok }
+	for row := 0; ; row++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -70,28 +79,56 @@ func ParseSessionsCSV(data []byte, base *Programme) (*Programme, error) {
 			}
 			return ""
 		}
-		s := fileSession{ID: get("id"), Start: get("start"), End: get("end"), Venue: get("venue"), Kind: get("kind"),
-			Speakers: splitList(get("speakers"), ";"), Groups: splitList(get("groups"), ","),
-			Cancelled: strings.EqualFold(get("cancelled"), "yes") || strings.EqualFold(get("cancelled"), "true")}
+		s := existing[get("id")]
+		s.ID, s.Start, s.End = get("id"), get("start"), get("end")
+		if has("venue") {
+			s.Venue = get("venue")
+		}
+		if has("kind") {
+			s.Kind = get("kind")
+		}
+		if has("speakers") {
+			s.Speakers = splitList(get("speakers"), ";")
+		}
+		if has("groups") {
+			s.Groups = splitList(get("groups"), ",")
+		}
+		if has("cancelled") {
+			switch strings.ToLower(get("cancelled")) {
+			case "yes", "true":
+				s.Cancelled = true
+			case "no", "false", "":
+				s.Cancelled = false
+			default:
+				problems = append(problems, Problem{Path: fmt.Sprintf("sessions[%d].cancelled", row), Line: row + 2, Code: ProblemBadValue, Value: get("cancelled")})
+			}
+		}
+		s.Title, s.Description = cloneTextMap(s.Title), cloneTextMap(s.Description)
 		for h := range col {
 			name, lang, ok := strings.Cut(h, "_")
-			if !ok || get(h) == "" {
+			if !ok {
 				continue
 			}
+			lang = normalizeLang(lang)
+			var t Text
 			switch name {
 			case "title":
-				if s.Title == nil {
-					s.Title = Text{}
-				}
-				s.Title[lang] = get(h)
+				t = s.Title
 			case "description":
-				if s.Description == nil {
-					s.Description = Text{}
-				}
-				s.Description[lang] = get(h)
+				t = s.Description
+			default:
+				continue
+			}
+			if v := get(h); v != "" {
+				t[lang] = v
+			} else {
+				delete(t, lang)
 			}
 		}
 		doc.Sessions = append(doc.Sessions, s)
+	}
+	if len(problems) > 0 {
+		return nil, &InvalidError{problems}
 	}
 	p, problems := doc.toProgramme(nil)
 	for i := range problems {
@@ -106,6 +143,14 @@ func ParseSessionsCSV(data []byte, base *Programme) (*Programme, error) {
 	}
 	p.Normalize()
 	return p, nil
+}
+
+func cloneTextMap(t Text) Text {
+	out := Text{}
+	for k, v := range t {
+		out[k] = v
+	}
+	return out
 }
 
 func splitList(s, sep string) []string {

@@ -93,3 +93,28 @@ func FuzzParseSessionsCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestCSVKeepsWhatItLacks: a session already there keeps the languages and
+// fields the file has no column for.
+func TestCSVKeepsWhatItLacks(t *testing.T) {
+	base := small(t)
+	for i := range base.Sessions {
+		if base.Sessions[i].ID == "talk" {
+			base.Sessions[i].Title = Text{"en": "Talk", "ko": "강연"}
+			base.Sessions[i].Keywords = Keywords{"en": {"keynote"}}
+		}
+	}
+	p, err := ParseSessionsCSV([]byte("id,start,end,title_en\ntalk,2030-05-07T10:00,2030-05-07T11:00,New talk\nopening,2030-05-06T09:00,2030-05-06T09:30,Opening\n"), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	talk, _ := p.Session("talk")
+	if talk.Title["en"] != "New talk" || talk.Title["ko"] != "강연" || talk.Venue != "hall" || len(talk.Keywords["en"]) != 1 || len(talk.Speakers) != 1 {
+		t.Errorf("talk %+v", talk)
+	}
+	_, err = ParseSessionsCSV([]byte("id,start,end,cancelled\ntalk,2030-05-07T10:00,2030-05-07T11:00,1\n"), base)
+	var inv *InvalidError
+	if !errors.As(err, &inv) || inv.Problems[0].Code != ProblemBadValue {
+		t.Errorf("cancelled=1: %v", err)
+	}
+}

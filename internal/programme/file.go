@@ -134,6 +134,7 @@ const (
 	ProblemBadCountry      ProblemCode = "bad_country"
 	ProblemBadURL          ProblemCode = "bad_url"
 	ProblemUnknownField    ProblemCode = "unknown_field"
+	ProblemBadValue        ProblemCode = "bad_value"
 )
 
 // ProblemCodes lists every validation rule.
@@ -141,7 +142,7 @@ var ProblemCodes = []ProblemCode{
 	ProblemSyntax, ProblemVersion, ProblemRequired, ProblemBadID, ProblemDuplicateID,
 	ProblemUnknownVenue, ProblemUnknownSession, ProblemBadTime, ProblemEndBeforeStart,
 	ProblemUnknownTimezone, ProblemUnknownLanguage, ProblemLatitude, ProblemLongitude,
-	ProblemUnknownKind, ProblemBadCountry, ProblemBadURL, ProblemUnknownField,
+	ProblemUnknownKind, ProblemBadCountry, ProblemBadURL, ProblemUnknownField, ProblemBadValue,
 }
 
 // Error describes the problem for logs; people read it localized (see the

@@ -74,16 +74,16 @@ type eventState struct {
 
 // record writes what changed from old to next, item by item, before and
 // after, as one change by actor.
-func record(tx *gorm.DB, eventID int64, old, next *programme.Programme, c programme.Changes, by Actor, at time.Time) error {
+func record(tx *gorm.DB, eventID int64, old, next *programme.Programme, c programme.Changes, by Actor, at time.Time) (int64, error) {
 	if c.Empty() {
-		return nil
+		return 0, nil
 	}
 	if old == nil {
 		old = &programme.Programme{}
 	}
 	ch := changeRow{EventID: eventID, UserID: by.UserID, UserName: by.Name, Via: by.Via, CreatedAt: at}
 	if err := tx.Create(&ch).Error; err != nil {
-		return fmt.Errorf("store: record change: %w", err)
+		return 0, fmt.Errorf("store: record change: %w", err)
 	}
 	var rows []changeItemRow
 	if c.EventChanged {
@@ -101,9 +101,9 @@ func record(tx *gorm.DB, eventID int64, old, next *programme.Programme, c progra
 		}
 	}
 	if err := tx.CreateInBatches(rows, 200).Error; err != nil {
-		return fmt.Errorf("store: record change items: %w", err)
+		return 0, fmt.Errorf("store: record change items: %w", err)
 	}
-	return nil
+	return ch.ID, nil
 }
 
 func itemJSON(v any, ok bool) string {
@@ -172,11 +172,18 @@ type SessionChange struct {
 	Before, After *programme.Session
 }
 
-// SessionChanges returns the sessions a change touched, before and after.
-func (s *Store) SessionChanges(ctx context.Context, changeID int64) ([]SessionChange, error) {
+// SessionChanges returns the event of a change and the sessions it
+// touched, before and after.
+func (s *Store) SessionChanges(ctx context.Context, changeID int64) (int64, []SessionChange, error) {
+	var ch changeRow
+	if err := s.db.WithContext(ctx).Take(&ch, changeID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, nil, ErrNotFound
+	} else if err != nil {
+		return 0, nil, fmt.Errorf("store: change %d: %w", changeID, err)
+	}
 	var items []changeItemRow
 	if err := s.db.WithContext(ctx).Where("change_id = ? AND section = ?", changeID, "sessions").Order("id").Find(&items).Error; err != nil {
-		return nil, fmt.Errorf("store: change %d: %w", changeID, err)
+		return 0, nil, fmt.Errorf("store: change %d: %w", changeID, err)
 	}
 	out := make([]SessionChange, len(items))
 	for i, it := range items {
@@ -190,12 +197,22 @@ func (s *Store) SessionChanges(ctx context.Context, changeID int64) ([]SessionCh
 			}
 			var ss programme.Session
 			if err := json.Unmarshal([]byte(side.data), &ss); err != nil {
-				return nil, fmt.Errorf("store: decode session %s: %w", it.Key, err)
+				return 0, nil, fmt.Errorf("store: decode session %s: %w", it.Key, err)
 			}
 			*side.dst = &ss
 		}
 	}
-	return out, nil
+	return ch.EventID, out, nil
+}
+
+// ClaimNotice marks a change as announced, once: it reports false when it
+// already was (a second tap, a forged button).
+func (s *Store) ClaimNotice(ctx context.Context, changeID int64) (bool, error) {
+	res := s.db.WithContext(ctx).Model(&changeRow{}).Where("id = ? AND notified = ?", changeID, false).Update("notified", true)
+	if res.Error != nil {
+		return false, fmt.Errorf("store: claim notice %d: %w", changeID, res.Error)
+	}
+	return res.RowsAffected == 1, nil
 }
 
 // Changes returns an event's latest changes, newest first.
@@ -259,7 +276,7 @@ func (s *Store) Undo(ctx context.Context, changeID int64, by Actor) (programme.C
 		if err != nil {
 			return err
 		}
-		changes, err = s.applyTx(tx, reverted, Actor{UserID: by.UserID, Name: by.Name, Via: "undo"})
+		changes, _, err = s.applyTx(tx, reverted, Actor{UserID: by.UserID, Name: by.Name, Via: "undo"})
 		return err
 	})
 	return changes, err
@@ -278,7 +295,7 @@ func revert(cur *programme.Programme, items []changeItemRow) (*programme.Program
 			if err := json.Unmarshal([]byte(it.Before), &st); err != nil {
 				return nil, fmt.Errorf("store: decode event: %w", err)
 			}
-			st.Event.StoreID, st.Event.Revision = cur.Event.StoreID, cur.Event.Revision
+			st.Event.StoreID = cur.Event.StoreID
 			p.Event, p.Glossary = st.Event, st.Glossary
 			continue
 		}

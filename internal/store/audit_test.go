@@ -85,3 +85,54 @@ func TestStaff(t *testing.T) {
 		t.Errorf("role after revoke: %q", r)
 	}
 }
+
+// TestApplyRefusesStaleProgramme: a programme read before another change
+// is not applied over it.
+func TestApplyRefusesStaleProgramme(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	if _, err := s.Apply(ctx, smallProgramme(t), cli); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := s.DefaultEvent(ctx)
+	read, _ := s.Programme(ctx, id)
+	first := *read
+	first.Sessions = append([]programme.Session(nil), read.Sessions...)
+	first.Sessions[0].Cancelled = true
+	if _, cid, err := s.ApplyChange(ctx, &first, Actor{Via: "edit"}); err != nil || cid == 0 {
+		t.Fatalf("first edit: %d %v", cid, err)
+	}
+	second := *read
+	second.Sessions = append([]programme.Session(nil), read.Sessions...)
+	second.Sessions[1].Title = programme.Text{"en": "Renamed"}
+	if _, _, err := s.ApplyChange(ctx, &second, Actor{Via: "edit"}); !errors.Is(err, ErrConflict) {
+		t.Errorf("stale edit: %v", err)
+	}
+	// Nothing to change: no change recorded.
+	now, _ := s.Programme(ctx, id)
+	if _, cid, err := s.ApplyChange(ctx, now, Actor{Via: "edit"}); err != nil || cid != 0 {
+		t.Errorf("an edit without changes: %d %v", cid, err)
+	}
+}
+
+// TestEditsKeepTheDefaultEvent: only imports make an event the default.
+func TestEditsKeepTheDefaultEvent(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	a := smallProgramme(t)
+	b := smallProgramme(t)
+	b.Event.Code = "second"
+	s.Apply(ctx, a, cli)
+	s.Apply(ctx, b, cli)
+	second, _ := s.DefaultEvent(ctx)
+	first, _ := s.EventByCode(ctx, "test-visit")
+	p, _ := s.Programme(ctx, first)
+	edited := *p
+	edited.Event.Title = programme.Text{"en": "Renamed"}
+	if _, err := s.Apply(ctx, &edited, Actor{Via: "edit"}); err != nil {
+		t.Fatal(err)
+	}
+	if def, _ := s.DefaultEvent(ctx); def != second {
+		t.Errorf("an edit made event %d the default", def)
+	}
+}

@@ -150,6 +150,21 @@ var migrations = []*gormigrate.Migration{
 			return tx.Exec("ALTER TABLE sessions ADD COLUMN cancelled boolean NOT NULL DEFAULT false").Error
 		},
 	},
+	{
+		ID: "0005-upload-event-and-notices",
+		Migrate: func(tx *gorm.DB) error {
+			for _, stmt := range []string{
+				"ALTER TABLE pending_uploads ADD COLUMN event_id bigint NOT NULL DEFAULT 0",
+				"ALTER TABLE pending_uploads ADD COLUMN revision bigint NOT NULL DEFAULT 0",
+				"ALTER TABLE changes ADD COLUMN notified boolean NOT NULL DEFAULT false",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
 }
 
 func migrate(db *gorm.DB) error {

@@ -252,20 +252,31 @@ func (s *Store) current(ctx context.Context, code string) (*programme.Programme,
 // one, and returns what changed. Rows keep their ids across imports, so that
 // anything referring to a session or venue survives a re-import.
 func (s *Store) Apply(ctx context.Context, p *programme.Programme, by Actor) (programme.Changes, error) {
+	changes, _, err := s.ApplyChange(ctx, p, by)
+	return changes, err
+}
+
+// ApplyChange is Apply that also returns the id of the change recorded, or
+// 0 when nothing changed. A programme read from the store (Event.Revision
+// set) is applied only if the event has not changed since: otherwise
+// ErrConflict, and nothing is lost.
+func (s *Store) ApplyChange(ctx context.Context, p *programme.Programme, by Actor) (programme.Changes, int64, error) {
 	var changes programme.Changes
+	var id int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) (err error) {
-		changes, err = s.applyTx(tx, p, by)
+		changes, id, err = s.applyTx(tx, p, by)
 		return err
 	})
 	if err != nil {
-		return programme.Changes{}, err
+		return programme.Changes{}, 0, err
 	}
-	return changes, nil
+	return changes, id, nil
 }
 
 // applyTx is Apply within a transaction; it records the change.
-func (s *Store) applyTx(tx *gorm.DB, p *programme.Programme, by Actor) (programme.Changes, error) {
+func (s *Store) applyTx(tx *gorm.DB, p *programme.Programme, by Actor) (programme.Changes, int64, error) {
 	var changes programme.Changes
+	var changeID int64
 	err := func() error {
 		var ev eventRow
 		err := tx.Where("code = ?", p.Event.Code).Take(&ev).Error
@@ -280,23 +291,39 @@ func (s *Store) applyTx(tx *gorm.DB, p *programme.Programme, by Actor) (programm
 				return err
 			}
 		}
+		if old != nil && p.Event.Revision != 0 && p.Event.Revision != ev.Revision {
+			return ErrConflict
+		}
 		changes = programme.Diff(old, p)
+		// Importing a file makes its event the one served by default; an
+		// edit, an undo or a file that changes nothing leaves that alone.
+		imported := by.Via == "import" || by.Via == "upload" || by.Via == "sample"
+		if changes.Empty() {
+			if imported && old != nil {
+				ev.ImportedAt = s.now().UTC()
+				return tx.Model(&ev).Update("imported_at", ev.ImportedAt).Error
+			}
+			return nil
+		}
 		ev.Title = toJSON(p.Event.Title)
 		ev.Timezone = p.Event.Timezone
 		ev.Countries = toJSON(p.Event.Countries)
 		ev.Contacts = toJSON(p.Event.Contacts)
 		ev.Glossary = toJSON(p.Glossary)
 		ev.Revision++
-		ev.ImportedAt = s.now().UTC()
+		if imported || old == nil {
+			ev.ImportedAt = s.now().UTC()
+		}
 		if err := tx.Save(&ev).Error; err != nil {
 			return fmt.Errorf("store: save event %q: %w", p.Event.Code, err)
 		}
 		if err := replaceItems(tx, ev.ID, p); err != nil {
 			return err
 		}
-		return record(tx, ev.ID, old, p, changes, by, ev.ImportedAt)
+		changeID, err = record(tx, ev.ID, old, p, changes, by, s.now().UTC())
+		return err
 	}()
-	return changes, err
+	return changes, changeID, err
 }
 
 // replaceItems makes the event's venues, sessions, materials and FAQ those of

@@ -16,6 +16,11 @@ type Upload struct {
 	UserID   int64
 	FileName string
 	Content  []byte
+	// EventID and Revision are the event the upload was previewed against
+	// and its revision then: Apply goes to that event, and only if it has
+	// not changed since.
+	EventID  int64
+	Revision int64
 }
 
 type uploadRow struct {
@@ -23,6 +28,8 @@ type uploadRow struct {
 	UserID    int64
 	FileName  string
 	Content   []byte
+	EventID   int64
+	Revision  int64
 	CreatedAt time.Time
 }
 
@@ -35,7 +42,7 @@ const uploadTTL = 24 * time.Hour
 // are dropped meanwhile.
 func (s *Store) SaveUpload(ctx context.Context, u Upload) (int64, error) {
 	now := s.now().UTC()
-	r := uploadRow{UserID: u.UserID, FileName: u.FileName, Content: u.Content, CreatedAt: now}
+	r := uploadRow{UserID: u.UserID, FileName: u.FileName, Content: u.Content, EventID: u.EventID, Revision: u.Revision, CreatedAt: now}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("created_at < ?", now.Add(-uploadTTL)).Delete(&uploadRow{}).Error; err != nil {
 			return err
@@ -51,14 +58,14 @@ func (s *Store) SaveUpload(ctx context.Context, u Upload) (int64, error) {
 // Upload returns a kept upload, or ErrNotFound.
 func (s *Store) Upload(ctx context.Context, id int64) (Upload, error) {
 	var r uploadRow
-	err := s.db.WithContext(ctx).Take(&r, id).Error
+	err := s.db.WithContext(ctx).Where("created_at >= ?", s.now().UTC().Add(-uploadTTL)).Take(&r, id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Upload{}, ErrNotFound
 	}
 	if err != nil {
 		return Upload{}, fmt.Errorf("store: upload %d: %w", id, err)
 	}
-	return Upload{ID: r.ID, UserID: r.UserID, FileName: r.FileName, Content: r.Content}, nil
+	return Upload{ID: r.ID, UserID: r.UserID, FileName: r.FileName, Content: r.Content, EventID: r.EventID, Revision: r.Revision}, nil
 }
 
 // DeleteUpload forgets an upload; it reports whether it was there.
