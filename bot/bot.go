@@ -43,7 +43,7 @@ type Store interface {
 	ApplyChange(ctx context.Context, p *programme.Programme, by store.Actor) (programme.Changes, int64, error)
 	ClaimNotice(ctx context.Context, changeID int64) (bool, error)
 	Changes(ctx context.Context, eventID int64, limit int) ([]store.Change, error)
-	Undo(ctx context.Context, changeID int64, by store.Actor) (programme.Changes, error)
+	Undo(ctx context.Context, changeID int64, by store.Actor) (programme.Changes, int64, error)
 	SessionChanges(ctx context.Context, changeID int64) (int64, []store.SessionChange, error)
 	SaveUpload(ctx context.Context, u store.Upload) (int64, error)
 	Upload(ctx context.Context, id int64) (store.Upload, error)

@@ -329,7 +329,7 @@ func (b *Bot) uploadAction(r *request) {
 			return
 		}
 		old := b.current(r.ctx, p.Event.Code)
-		changes, err := b.store.Apply(r.ctx, p, store.Actor{UserID: r.user.ID, Name: r.user.FirstName, Via: "upload"})
+		changes, changeID, err := b.store.ApplyChange(r.ctx, p, store.Actor{UserID: r.user.ID, Name: r.user.FirstName, Via: "upload"})
 		if errors.Is(err, store.ErrConflict) {
 			r.answer("")
 			r.show(r.t("changed_meanwhile", nil), nil)
@@ -343,7 +343,11 @@ func (b *Bot) uploadAction(r *request) {
 		b.store.DeleteUpload(r.ctx, id)
 		b.log.Info("programme uploaded", "user", r.user.ID, "event", p.Event.Code, "file", u.FileName)
 		r.answer("")
-		r.show(clipHTML(r.t("upload_applied", nil)+"\n\n"+r.renderChanges(old, p, changes)), nil)
+		var kb keyboard
+		if row := r.noticeRow(changeID); row != nil {
+			kb = keyboard{row}
+		}
+		r.show(clipHTML(r.t("upload_applied", nil)+"\n\n"+r.renderChanges(old, p, changes)), kb)
 	default:
 		r.expired()
 	}
@@ -409,7 +413,7 @@ func (b *Bot) undo(r *request) {
 		return
 	}
 	r.answer("")
-	_, err = b.store.Undo(r.ctx, id, store.Actor{UserID: r.user.ID, Name: r.user.FirstName})
+	_, undoID, err := b.store.Undo(r.ctx, id, store.Actor{UserID: r.user.ID, Name: r.user.FirstName})
 	var invalid *programme.InvalidError
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -422,7 +426,11 @@ func (b *Bot) undo(r *request) {
 		r.fail(err)
 	default:
 		b.log.Info("change undone", "user", r.user.ID, "change", id)
-		r.reply(r.t("undone", l10n.Data{"ID": id}), nil)
+		var kb keyboard
+		if row := r.noticeRow(undoID); row != nil {
+			kb = keyboard{row}
+		}
+		r.reply(r.t("undone", l10n.Data{"ID": id}), kb)
 	}
 }
 

@@ -41,8 +41,12 @@ func TestUploadPreviewApplyUndo(t *testing.T) {
 		t.Fatal("applied before Apply")
 	}
 	_, msgs := h.press(admin, preview, "Apply")
-	if got := only(t, msgs); !strings.Contains(got.Text, "Applied") {
-		t.Fatalf("apply: %s", got.Text)
+	applied := only(t, msgs)
+	if !strings.Contains(applied.Text, "Applied") {
+		t.Fatalf("apply: %s", applied.Text)
+	}
+	if _, ok := findButton(applied, "Tell"); !ok {
+		t.Errorf("an upload that moves a session offers a notice: %v", applied.Buttons)
 	}
 	h.setClock(at(7, 9, 0))
 	if got := only(t, h.say(h.user("en"), "/schedule")); !strings.Contains(got.Text, "10:30–12:00 KST") {
@@ -53,8 +57,12 @@ func TestUploadPreviewApplyUndo(t *testing.T) {
 		t.Errorf("history:\n%s", hist.Text)
 	}
 	_, msgs = h.press(admin, hist, "Undo #2")
-	if got := only(t, msgs); !strings.Contains(got.Text, "undone") {
-		t.Fatalf("undo: %s", got.Text)
+	undone := only(t, msgs)
+	if !strings.Contains(undone.Text, "undone") {
+		t.Fatalf("undo: %s", undone.Text)
+	}
+	if _, ok := findButton(undone, "Tell"); !ok {
+		t.Errorf("an undo that moves a session back offers a notice: %v", undone.Buttons)
 	}
 	if got := only(t, h.say(h.user("en"), "/schedule")); !strings.Contains(got.Text, "10:00–11:30 KST") {
 		t.Errorf("undo did not restore:\n%s", got.Text)

@@ -154,11 +154,9 @@ func (r *request) checkEdit(next *programme.Programme, s programme.Session) stri
 		return r.t("edit_outside_event", l10n.Data{"Time": r.loc.Date(s.Start) + " " + timeRange(s),
 			"First": r.loc.Date(first), "Last": r.loc.Date(days[len(days)-1])})
 	}
-	for _, o := range next.Sessions {
-		if o.ID != s.ID && !o.Cancelled && !s.Cancelled && o.Venue != "" && o.Venue == s.Venue && o.Start.Before(s.End) && s.Start.Before(o.End) {
-			v, _ := next.Venue(s.Venue)
-			return r.t("edit_overlap", l10n.Data{"Venue": v.Name.In(r.lang()), "Other": o.Title.In(r.lang()), "Time": timeRange(o)})
-		}
+	if o, clash := next.Overlap(s.ID); clash {
+		v, _ := next.Venue(s.Venue)
+		return r.t("edit_overlap", l10n.Data{"Venue": v.Name.In(r.lang()), "Other": o.Title.In(r.lang()), "Time": timeRange(o)})
 	}
 	return r.checkProgramme(next)
 }
@@ -177,18 +175,10 @@ func (b *Bot) applyEdit(r *request, next *programme.Programme, old programme.Ses
 	s, _ := next.Session(old.ID)
 	r.prog = next
 	text, _ := r.sessionFacts(s, false, true)
-	if newsworthy(old, s) {
-		// Delegates learn of new times, places and cancellations — unless
-		// the admin says it was a typo.
-		audience, err := b.store.Audience(r.ctx, next.Event.StoreID)
-		if err != nil {
-			r.fail(err)
-			return
-		}
-		kb = append(kb, keyboardRow{
-			callbackButton(r.loc.Plural("btn_notify", len(audience), nil), data(cbNotice, itoa64(changeID), "send")),
-			callbackButton(r.text("btn_no_notice", nil), data(cbNotice, itoa64(changeID), "skip")),
-		})
+	// Delegates learn of new times, places and cancellations — unless the
+	// admin says it was a typo.
+	if row := r.noticeRow(changeID); row != nil {
+		kb = append(kb, row)
 	}
 	r.reply(r.t("edit_done", nil)+"\n\n"+text, kb)
 }

@@ -154,3 +154,15 @@ func TestNoticeOnceAndCurrent(t *testing.T) {
 		t.Errorf("a move to where it is: %s", got)
 	}
 }
+
+// TestUndoKeepsVenuesFree: an undo that would put two sessions in one
+// venue at once is refused, like the edit would be.
+func TestUndoKeepsVenuesFree(t *testing.T) {
+	h, admin := adminHarness(t)
+	first := only(t, h.say(admin, "/move d2-visit-b 16:00"))
+	only(t, h.say(admin, "/move d2-cyber 14:00"))
+	_, msgs := h.press(admin, first, "Undo")
+	if got := only(t, msgs).Text; !strings.Contains(got, "at the same time as session “d2-cyber”") {
+		t.Errorf("undo into an overlap: %s", got)
+	}
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -83,6 +84,26 @@ func (b *Bot) sendNotices(ctx context.Context) {
 				b.deliver(ctx, n)
 			}
 		}
+	}
+}
+
+// noticeRow offers to tell delegates of a change that moves, relocates,
+// cancels or restores a session, or returns nil.
+func (r *request) noticeRow(changeID int64) keyboardRow {
+	eventID, sessions, err := r.b.store.SessionChanges(r.ctx, changeID)
+	if err != nil || !slices.ContainsFunc(sessions, func(sc store.SessionChange) bool {
+		return sc.Before != nil && sc.After != nil && newsworthy(*sc.Before, *sc.After)
+	}) {
+		return nil
+	}
+	audience, err := r.b.store.Audience(r.ctx, eventID)
+	if err != nil {
+		r.b.log.Error("notice: audience", "event", eventID, "err", err)
+		return nil
+	}
+	return keyboardRow{
+		callbackButton(r.loc.Plural("btn_notify", len(audience), nil), data(cbNotice, itoa64(changeID), "send")),
+		callbackButton(r.text("btn_no_notice", nil), data(cbNotice, itoa64(changeID), "skip")),
 	}
 }
 

@@ -135,6 +135,7 @@ const (
 	ProblemBadURL          ProblemCode = "bad_url"
 	ProblemUnknownField    ProblemCode = "unknown_field"
 	ProblemBadValue        ProblemCode = "bad_value"
+	ProblemOverlap         ProblemCode = "overlap"
 )
 
 // ProblemCodes lists every validation rule.
@@ -142,7 +143,7 @@ var ProblemCodes = []ProblemCode{
 	ProblemSyntax, ProblemVersion, ProblemRequired, ProblemBadID, ProblemDuplicateID,
 	ProblemUnknownVenue, ProblemUnknownSession, ProblemBadTime, ProblemEndBeforeStart,
 	ProblemUnknownTimezone, ProblemUnknownLanguage, ProblemLatitude, ProblemLongitude,
-	ProblemUnknownKind, ProblemBadCountry, ProblemBadURL, ProblemUnknownField, ProblemBadValue,
+	ProblemUnknownKind, ProblemBadCountry, ProblemBadURL, ProblemUnknownField, ProblemBadValue, ProblemOverlap,
 }
 
 // Error describes the problem for logs; people read it localized (see the

@@ -303,6 +303,21 @@ func (p *Programme) DayFor(now time.Time) (time.Time, bool) {
 	return days[len(days)-1], true
 }
 
+// Overlap returns a session that takes the same venue at the same time as
+// the session with the given id; cancelled sessions take no room.
+func (p *Programme) Overlap(id string) (Session, bool) {
+	s, ok := p.Session(id)
+	if !ok || s.Cancelled || s.Venue == "" {
+		return Session{}, false
+	}
+	for _, o := range p.Sessions {
+		if o.ID != s.ID && !o.Cancelled && o.Venue == s.Venue && o.Start.Before(s.End) && s.Start.Before(o.End) {
+			return o, true
+		}
+	}
+	return Session{}, false
+}
+
 // Now returns the sessions running at instant t; cancelled ones do not run.
 func (p *Programme) Now(t time.Time) []Session {
 	var out []Session

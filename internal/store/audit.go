@@ -235,12 +235,14 @@ func (s *Store) Changes(ctx context.Context, eventID int64, limit int) ([]Change
 	return out, nil
 }
 
-// Undo reverts one change, recording the undo as a change of its own. It
+// Undo reverts one change, recording the undo as a change of its own, whose
+// id it returns. It
 // returns ErrConflict when a later change touched any of the same items,
 // and an *programme.InvalidError when the programme as it would be is not
 // consistent (a session's venue was removed since, say).
-func (s *Store) Undo(ctx context.Context, changeID int64, by Actor) (programme.Changes, error) {
+func (s *Store) Undo(ctx context.Context, changeID int64, by Actor) (programme.Changes, int64, error) {
 	var changes programme.Changes
+	var undoID int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ch changeRow
 		if err := tx.Take(&ch, changeID).Error; errors.Is(err, gorm.ErrRecordNotFound) {
@@ -276,10 +278,10 @@ func (s *Store) Undo(ctx context.Context, changeID int64, by Actor) (programme.C
 		if err != nil {
 			return err
 		}
-		changes, _, err = s.applyTx(tx, reverted, Actor{UserID: by.UserID, Name: by.Name, Via: "undo"})
+		changes, undoID, err = s.applyTx(tx, reverted, Actor{UserID: by.UserID, Name: by.Name, Via: "undo"})
 		return err
 	})
-	return changes, err
+	return changes, undoID, err
 }
 
 // revert returns a copy of cur with the items put back as they were
@@ -307,6 +309,23 @@ func revert(cur *programme.Programme, items []changeItemRow) (*programme.Program
 			return nil, err
 		}
 	}
-	// The file format's checks: references, times, ids.
-	return programme.Check(&p)
+	// The file format's checks: references, times, ids; and, as for an
+	// edit, no two sessions in one venue at once.
+	checked, err := programme.Check(&p)
+	if err != nil {
+		return nil, err
+	}
+	var problems []programme.Problem
+	for _, it := range items {
+		if it.Section != "sessions" {
+			continue
+		}
+		if o, clash := checked.Overlap(it.Key); clash {
+			problems = append(problems, programme.Problem{Path: "sessions." + it.Key, Code: programme.ProblemOverlap, Value: o.ID})
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &programme.InvalidError{Problems: problems}
+	}
+	return checked, nil
 }

@@ -41,7 +41,7 @@ func TestAuditAndUndo(t *testing.T) {
 		t.Errorf("item %+v", it)
 	}
 
-	if _, err := s.Undo(ctx, last.ID, admin); err != nil {
+	if _, _, err := s.Undo(ctx, last.ID, admin); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := s.Programme(ctx, id)
@@ -54,10 +54,10 @@ func TestAuditAndUndo(t *testing.T) {
 	}
 	// The first import is now older than the undo, which touched the same
 	// talk: undoing it would lose the later change.
-	if _, err := s.Undo(ctx, changes[2].ID, admin); !errors.Is(err, ErrConflict) {
+	if _, _, err := s.Undo(ctx, changes[2].ID, admin); !errors.Is(err, ErrConflict) {
 		t.Errorf("undo under a later change: %v", err)
 	}
-	if _, err := s.Undo(ctx, 999, admin); !errors.Is(err, ErrNotFound) {
+	if _, _, err := s.Undo(ctx, 999, admin); !errors.Is(err, ErrNotFound) {
 		t.Errorf("undo of a missing change: %v", err)
 	}
 }
