@@ -19,6 +19,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/delegatedesk/delegatedesk/internal/answer"
+	"github.com/delegatedesk/delegatedesk/internal/delivery"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
 	"github.com/delegatedesk/delegatedesk/internal/store"
@@ -71,6 +72,9 @@ type Config struct {
 	// NoticeDelay is how long a change notice waits for further edits of
 	// the same session, which it then includes; zero sends at once.
 	NoticeDelay time.Duration
+	// Pace is how fast messages to many delegates go out; zero means
+	// delivery.DefaultLimits.
+	Pace delivery.Limits
 	// AfterUpdate, if set, is called when an update has been handled, with
 	// every reply to it sent (the console waits on it).
 	AfterUpdate func(updateID int64)
@@ -83,6 +87,7 @@ type Bot struct {
 	cat     *l10n.Catalog
 	answers *answer.Service
 	notices *notices
+	pacer   *delivery.Pacer
 	// positions: admin user id → pendingPosition
 	positions sync.Map
 	log       *slog.Logger
@@ -107,8 +112,16 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 	if cfg.HandlerTimeout <= 0 {
 		cfg.HandlerTimeout = 30 * time.Second
 	}
+	if cfg.Pace == (delivery.Limits{}) {
+		cfg.Pace = delivery.DefaultLimits
+	}
 	cfg.DefaultLanguage = l10n.Resolve(cfg.DefaultLanguage, "", "")
-	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger, notices: &notices{pending: map[string]*notice{}}}
+	// The pacer keeps real time: cfg.Now may be a fixed programme time.
+	pacer, err := delivery.NewPacer(cfg.Pace, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger, pacer: pacer, notices: &notices{pending: map[string]*notice{}}}
 	opts := []tg.Option{
 		tg.WithDefaultHandler(b.route),
 		tg.WithMiddlewares(b.finish, b.recover),

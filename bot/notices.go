@@ -187,23 +187,24 @@ func (b *Bot) deliver(ctx context.Context, n notice) {
 	b.sendPlain(ctx, n.reportTo, loc.PluralHTML("notice_sent", sent, nil))
 }
 
-// sendPaced sends one message, waiting out 429s, and reports whether it
-// arrived.
+// sendPaced sends one message within the pacer's limits and reports whether
+// it arrived. A 429 pauses every paced send for its retry_after, then the
+// message is tried again; a delegate who blocked the bot is not retried.
 func (b *Bot) sendPaced(ctx context.Context, chatID int64, html string) bool {
 	for attempt := 0; attempt < 5; attempt++ {
+		if b.pacer.Wait(ctx, chatID) != nil {
+			return false
+		}
 		_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML})
 		var tooMany *tg.TooManyRequestsError
 		switch {
 		case err == nil:
 			return true
 		case errors.As(err, &tooMany):
-			select {
-			case <-time.After(time.Duration(tooMany.RetryAfter)*time.Second + 100*time.Millisecond):
-			case <-ctx.Done():
-				return false
-			}
+			b.log.Warn("telegram asks to slow down", "retry_after", tooMany.RetryAfter)
+			b.pacer.Pause(time.Duration(tooMany.RetryAfter)*time.Second + 100*time.Millisecond)
 		case errors.Is(err, tg.ErrorForbidden):
-			return false // blocked the bot: nothing to retry
+			return false
 		default:
 			b.log.Warn("notice not delivered", "chat", chatID, "err", err)
 			return false

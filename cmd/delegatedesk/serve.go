@@ -11,6 +11,7 @@ import (
 
 	"github.com/delegatedesk/delegatedesk/bot"
 	"github.com/delegatedesk/delegatedesk/internal/console"
+	"github.com/delegatedesk/delegatedesk/internal/delivery"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/localapi"
 	"github.com/delegatedesk/delegatedesk/internal/store"
@@ -45,6 +46,7 @@ func (e *environment) runBot(ctx context.Context, args []string) error {
 		DefaultLanguage: e.cfg.DefaultLanguage,
 		AdminIDs:        e.cfg.AdminIDs,
 		NoticeDelay:     2 * time.Minute,
+		Pace:            pace(e.cfg.BroadcastRate),
 		Logger:          e.log,
 	}, st, e.cat, e.answers)
 	if err != nil {
@@ -162,4 +164,11 @@ func (e *environment) clock(ctx context.Context, st *store.Store, at string) (fu
 	}
 	began := time.Now()
 	return func() time.Time { return start.Add(time.Since(began)) }, nil
+}
+
+// pace keeps Telegram's per-chat limits at the configured overall rate.
+func pace(perSecond float64) delivery.Limits {
+	l := delivery.DefaultLimits
+	l.PerSecond = perSecond
+	return l
 }

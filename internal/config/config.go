@@ -24,7 +24,13 @@ type Config struct {
 	OrganisersChatID int64
 	DefaultLanguage  string
 	LogLevel         slog.Level
+	// BroadcastRate is the messages a second sent to many delegates at
+	// once; a fifth of it stays free for replies.
+	BroadcastRate float64
 }
+
+// DefaultBroadcastRate stays below Telegram's 30 messages a second.
+const DefaultBroadcastRate = 25
 
 // FromEnv reads the settings from environment variables through getenv,
 // applying defaults. It reports every malformed value at once.
@@ -34,6 +40,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		APIURL:          strings.TrimRight(strings.TrimSpace(getenv("TELEGRAM_API_URL")), "/"),
 		DatabaseURL:     strings.TrimSpace(getenv("DATABASE_URL")),
 		DefaultLanguage: strings.TrimSpace(getenv("DEFAULT_LANGUAGE")),
+		BroadcastRate:   DefaultBroadcastRate,
 	}
 	if c.APIURL == "" {
 		c.APIURL = DefaultAPIURL
@@ -72,6 +79,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", s))
 		}
 	}
+	if s := strings.TrimSpace(getenv("BROADCAST_RATE")); s != "" {
+		r, err := strconv.ParseFloat(s, 64)
+		// Telegram answers 429 above 30 a second unless broadcasts are paid for.
+		if err != nil || !(r > 0 && r <= 30) {
+			errs = append(errs, fmt.Errorf("BROADCAST_RATE: %q is not a number of messages a second from above 0 to 30", s))
+		}
+		c.BroadcastRate = r
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
@@ -92,6 +107,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("organisers_chat", c.OrganisersChatID),
 		slog.String("default_language", c.DefaultLanguage),
 		slog.String("log_level", c.LogLevel.String()),
+		slog.Float64("broadcast_rate", c.BroadcastRate),
 	)
 }
 

@@ -94,6 +94,7 @@ type Server struct {
 	texts     map[string]string              // descriptions by method + language code
 	users     map[int64]User
 	blocked   map[int64]bool
+	throttled map[int64]int // chat → sends still to answer 429
 	nextCB    int
 	seq       int64
 	files     map[string][]byte // file_id → content, of files users sent
@@ -112,6 +113,7 @@ func New(token string) *Server {
 		texts:     map[string]string{},
 		users:     map[int64]User{},
 		blocked:   map[int64]bool{},
+		throttled: map[int64]int{},
 		files:     map[string][]byte{},
 	}
 }
@@ -278,6 +280,14 @@ func (s *Server) Block(chatID int64) {
 	s.blocked[chatID] = true
 }
 
+// Throttle makes the next n sends to the chat answer 429 with retry_after
+// of one second, as Telegram does to a bot that goes too fast.
+func (s *Server) Throttle(chatID int64, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.throttled[chatID] += n
+}
+
 // Messages returns copies of the messages the bot sent to a chat, oldest first.
 func (s *Server) Messages(chatID int64) []Message { return s.MessagesSince(chatID, 0) }
 
@@ -339,14 +349,15 @@ func (s *Server) Description(method, lang string) string {
 }
 
 type apiError struct {
-	code int
-	desc string
+	code       int
+	desc       string
+	retryAfter int
 }
 
 func (e *apiError) Error() string { return e.desc }
 
 func badRequest(format string, args ...any) error {
-	return &apiError{http.StatusBadRequest, "Bad Request: " + fmt.Sprintf(format, args...)}
+	return &apiError{code: http.StatusBadRequest, desc: "Bad Request: " + fmt.Sprintf(format, args...)}
 }
 
 // ServeHTTP answers Bot API requests: POST /bot<token>/<method>.
@@ -390,9 +401,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		e, ok := err.(*apiError)
 		if !ok {
-			e = &apiError{http.StatusInternalServerError, err.Error()}
+			e = &apiError{code: http.StatusInternalServerError, desc: err.Error()}
 		}
-		writeJSON(w, e.code, map[string]any{"ok": false, "error_code": e.code, "description": e.desc})
+		resp := map[string]any{"ok": false, "error_code": e.code, "description": e.desc}
+		if e.retryAfter > 0 {
+			resp["parameters"] = map[string]any{"retry_after": e.retryAfter}
+		}
+		writeJSON(w, e.code, resp)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "result": result})
@@ -435,7 +450,7 @@ func (s *Server) call(ctx context.Context, method string, form func(string) stri
 	case "setMyShortDescription":
 		return s.setText(method, form, "short_description", 120)
 	}
-	return nil, &apiError{http.StatusNotFound, "Not Found: method " + method + " is not supported by the local stand-in"}
+	return nil, &apiError{code: http.StatusNotFound, desc: "Not Found: method " + method + " is not supported by the local stand-in"}
 }
 
 func (s *Server) getUpdates(ctx context.Context, form func(string) string) (any, error) {
@@ -471,7 +486,11 @@ func (s *Server) chat(form func(string) string) (int64, error) {
 		return 0, badRequest("chat_id is invalid")
 	}
 	if s.blocked[id] {
-		return 0, &apiError{http.StatusForbidden, "Forbidden: bot was blocked by the user"}
+		return 0, &apiError{code: http.StatusForbidden, desc: "Forbidden: bot was blocked by the user"}
+	}
+	if s.throttled[id] > 0 {
+		s.throttled[id]--
+		return 0, &apiError{code: http.StatusTooManyRequests, desc: "Too Many Requests: retry after 1", retryAfter: 1}
 	}
 	if _, ok := s.users[id]; !ok {
 		return 0, badRequest("chat not found")
