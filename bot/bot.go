@@ -49,6 +49,10 @@ type Store interface {
 	SaveUpload(ctx context.Context, u store.Upload) (int64, error)
 	Upload(ctx context.Context, id int64) (store.Upload, error)
 	DeleteUpload(ctx context.Context, id int64) (bool, error)
+
+	// Messages to many delegates.
+	delivery.Outbox
+	Enqueue(ctx context.Context, msgs []store.Outgoing) (int, error)
 }
 
 // Config configures a Bot.
@@ -87,7 +91,9 @@ type Bot struct {
 	cat     *l10n.Catalog
 	answers *answer.Service
 	notices *notices
-	pacer   *delivery.Pacer
+	// dispatcher sends every message to many delegates, durably and at
+	// Telegram's pace.
+	dispatcher *delivery.Dispatcher
 	// positions: admin user id → pendingPosition
 	positions sync.Map
 	log       *slog.Logger
@@ -121,7 +127,7 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
-	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger, pacer: pacer, notices: &notices{pending: map[string]*notice{}}}
+	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger, notices: &notices{pending: map[string]*notice{}}}
 	opts := []tg.Option{
 		tg.WithDefaultHandler(b.route),
 		tg.WithMiddlewares(b.finish, b.recover),
@@ -143,6 +149,7 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 		return nil, fmt.Errorf("bot: connect to the Bot API: %w", redactToken(err, cfg.Token))
 	}
 	b.api = api
+	b.dispatcher = delivery.NewDispatcher(st, sender{api}, pacer, delivery.Options{Done: b.jobDone, Log: b.log})
 	return b, nil
 }
 
@@ -167,9 +174,17 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		close(noticesDone)
 	}
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		if err := b.dispatcher.Run(ctx); err != nil {
+			b.log.Error("delivery stopped", "err", err)
+		}
+	}()
 	b.log.Info("bot started", "workers", b.cfg.Workers)
 	b.api.Start(ctx)
 	<-noticesDone
+	<-dispatched
 	b.log.Info("bot stopped")
 	return nil
 }

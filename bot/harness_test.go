@@ -188,6 +188,25 @@ func (h *harness) do(chatID int64, queue func() int64) []localapi.Message {
 	return h.api.MessagesSince(chatID, since)
 }
 
+// await waits for the bot to send chatID a message containing text, as a
+// broadcast does in its own time, and returns it.
+func (h *harness) await(chatID int64, text string) localapi.Message {
+	h.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		msgs := h.api.Messages(chatID)
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if strings.Contains(msgs[i].Text, text) {
+				return msgs[i]
+			}
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("chat %d never got %q; it has %d messages", chatID, text, len(msgs))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // say sends text from u and returns the bot's replies.
 func (h *harness) say(u localapi.User, text string) []localapi.Message {
 	h.t.Helper()

@@ -2,14 +2,11 @@ package bot
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
-
-	tg "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
@@ -72,7 +69,8 @@ func (b *Bot) sendNotices(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			// Shutting down: what is waiting goes now, not never.
+			// Shutting down: what is waiting goes into the outbox now, and
+			// out with the next start if not before.
 			flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			for _, n := range b.notices.due(time.Now().Add(b.cfg.NoticeDelay)) {
 				b.deliver(flush, n)
@@ -150,9 +148,9 @@ func (b *Bot) noticeAction(r *request) {
 	}
 }
 
-// deliver tells every delegate of the event, in their language, and the
-// admin how many were told. It keeps to Telegram's pace: a 429 pauses for
-// its retry_after; a delegate who blocked the bot is skipped.
+// deliver queues the notice for every delegate of the event, each in their
+// language; the dispatcher sends them and reports to the admin how many
+// were told.
 func (b *Bot) deliver(ctx context.Context, n notice) {
 	p, err := b.store.Programme(ctx, n.eventID)
 	if err != nil {
@@ -166,51 +164,24 @@ func (b *Bot) deliver(ctx context.Context, n notice) {
 		b.log.Info("notice dropped: no longer news", "event", n.eventID, "session", n.key)
 		return
 	}
-	n.after = now
 	audience, err := b.store.Audience(ctx, n.eventID)
 	if err != nil {
 		b.log.Error("notice: audience", "event", n.eventID, "err", err)
 		return
 	}
-	sent := 0
-	for _, part := range audience {
+	job := fmt.Sprintf("%s:%d:%d", noticeJob, n.reportTo, time.Now().UnixNano())
+	msgs := make([]store.Outgoing, len(audience))
+	for i, part := range audience {
 		loc := b.cat.For(l10n.Resolve(part.Language, part.TelegramLanguage, b.cfg.DefaultLanguage))
-		if b.sendPaced(ctx, part.ChatID, noticeText(loc, p, n.before, n.after)) {
-			sent++
-		}
+		msgs[i] = store.Outgoing{Job: job, ChatID: part.ChatID, HTML: noticeText(loc, p, n.before, now)}
 	}
-	b.log.Info("notice sent", "event", n.eventID, "session", n.key, "sent", sent, "of", len(audience))
-	loc := b.cat.For(b.cfg.DefaultLanguage)
-	if part, err := b.store.Participant(ctx, n.reportTo); err == nil {
-		loc = b.cat.For(l10n.Resolve(part.Language, part.TelegramLanguage, b.cfg.DefaultLanguage))
+	if len(msgs) == 0 {
+		b.jobDone(ctx, job, store.JobCounts{})
+		return
 	}
-	b.sendPlain(ctx, n.reportTo, loc.PluralHTML("notice_sent", sent, nil))
-}
-
-// sendPaced sends one message within the pacer's limits and reports whether
-// it arrived. A 429 pauses every paced send for its retry_after, then the
-// message is tried again; a delegate who blocked the bot is not retried.
-func (b *Bot) sendPaced(ctx context.Context, chatID int64, html string) bool {
-	for attempt := 0; attempt < 5; attempt++ {
-		if b.pacer.Wait(ctx, chatID) != nil {
-			return false
-		}
-		_, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML})
-		var tooMany *tg.TooManyRequestsError
-		switch {
-		case err == nil:
-			return true
-		case errors.As(err, &tooMany):
-			b.log.Warn("telegram asks to slow down", "retry_after", tooMany.RetryAfter)
-			b.pacer.Pause(time.Duration(tooMany.RetryAfter)*time.Second + 100*time.Millisecond)
-		case errors.Is(err, tg.ErrorForbidden):
-			return false
-		default:
-			b.log.Warn("notice not delivered", "chat", chatID, "err", err)
-			return false
-		}
+	if err := b.enqueue(ctx, msgs); err != nil {
+		b.log.Error("notice: enqueue", "event", n.eventID, "err", err)
 	}
-	return false
 }
 
 // noticeText tells what changed about a session, in one line.

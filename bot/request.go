@@ -56,8 +56,9 @@ func (b *Bot) newRequest(ctx context.Context, user *models.User, chatID int64) (
 		return nil, err
 	}
 	fresh := errors.Is(err, store.ErrNotFound)
-	if fresh || p.ChatID != chatID || p.FirstName != user.FirstName || p.TelegramLanguage != user.LanguageCode {
-		p.UserID, p.ChatID, p.FirstName, p.TelegramLanguage = user.ID, chatID, user.FirstName, user.LanguageCode
+	// Writing to the bot again also means they no longer block it.
+	if fresh || p.Blocked || p.ChatID != chatID || p.FirstName != user.FirstName || p.TelegramLanguage != user.LanguageCode {
+		p.UserID, p.ChatID, p.FirstName, p.TelegramLanguage, p.Blocked = user.ID, chatID, user.FirstName, user.LanguageCode, false
 		if err := b.store.SaveParticipant(ctx, p); err != nil {
 			return nil, err
 		}

@@ -52,6 +52,22 @@ func TestConsoleDialogue(t *testing.T) {
 	}
 }
 
+// TestConsoleShowsNotices: messages the bot sends unasked, like a change
+// notice, are shown too, even when asked for on the last line.
+func TestConsoleShowsNotices(t *testing.T) {
+	env := tempDB(t)
+	env["ADMIN_IDS"] = "1000" // the console's delegate
+	r := runCmd(t, env, "/start\n/cancel d1-opening\n#2\n", "console")
+	if r.err != nil {
+		t.Fatalf("%v\n%s", r.err, r.stderr)
+	}
+	for _, want := range []string{"Tell 1 delegate", "🔔 Cancelled: Opening ceremony", "Notice sent to 1 delegate"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("console output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
 func TestRunWithoutTokenStartsConsole(t *testing.T) {
 	r := runCmd(t, tempDB(t), "/help\n")
 	if r.err != nil {

@@ -135,6 +135,13 @@ func (e *environment) console(ctx context.Context, o consoleOptions) error {
 		}
 	}
 	err = chat.Run(ctx, e.stdin, prompt)
+	if err == nil {
+		// A notice asked for on the last line is still on its way.
+		drain, stop := context.WithTimeout(ctx, 5*time.Second)
+		b.Drained(drain)
+		stop()
+		chat.Flush()
+	}
 	cancel()
 	<-stopped
 	return err

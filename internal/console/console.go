@@ -77,19 +77,29 @@ func (c *Chat) Run(ctx context.Context, in io.Reader, prompt string) error {
 		readErr <- sc.Err()
 		close(lines)
 	}()
+	// Messages also come unasked (notices, announcements): show them as
+	// they arrive.
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
 	for {
 		if prompt != "" {
 			fmt.Fprint(c.out, prompt)
 		}
 		var line string
-		select {
-		case <-ctx.Done():
-			return nil
-		case l, ok := <-lines:
-			if !ok {
-				return <-readErr
+		for read := false; !read; {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-tick.C:
+				if c.printChanges() && prompt != "" {
+					fmt.Fprint(c.out, prompt)
+				}
+			case l, ok := <-lines:
+				if !ok {
+					return <-readErr
+				}
+				line, read = strings.TrimSpace(l), true
 			}
-			line = strings.TrimSpace(l)
 		}
 		if line == "" {
 			continue
@@ -154,11 +164,15 @@ func buttonNumber(line string) (int, bool) {
 	return n, err == nil
 }
 
+// Flush prints what arrived since the last line's replies.
+func (c *Chat) Flush() { c.printChanges() }
+
 // printChanges prints every message that is new or changed since the last
-// call, numbering their buttons.
-func (c *Chat) printChanges() {
+// call, numbering their buttons, and reports whether there was any.
+func (c *Chat) printChanges() bool {
 	var numbered []pressable
-	for _, m := range c.api.MessagesSince(c.user.ID, c.seq) {
+	msgs := c.api.MessagesSince(c.user.ID, c.seq)
+	for _, m := range msgs {
 		c.seq = max(c.seq, m.Seq)
 		if m.ID <= c.lastID {
 			fmt.Fprintln(c.out, "  ✎")
@@ -178,6 +192,7 @@ func (c *Chat) printChanges() {
 	if len(numbered) > 0 {
 		c.buttons = numbered
 	}
+	return len(msgs) > 0
 }
 
 // render shows a message's content as text, indented; the caller prints the

@@ -165,6 +165,27 @@ var migrations = []*gormigrate.Migration{
 			return nil
 		},
 	},
+	{
+		ID: "0006-outbox-and-blocked-chats",
+		Migrate: func(tx *gorm.DB) error {
+			type outgoing struct {
+				ID         int64     `gorm:"primaryKey"`
+				Job        string    `gorm:"size:64;not null;uniqueIndex:outgoings_job_chat,priority:1"`
+				ChatID     int64     `gorm:"not null;uniqueIndex:outgoings_job_chat,priority:2"`
+				HTML       string    `gorm:"not null"`
+				State      string    `gorm:"size:8;not null;index:outgoings_due,priority:1"`
+				LeaseUntil time.Time `gorm:"index:outgoings_due,priority:2"`
+				Attempts   int       `gorm:"not null"`
+				Reason     string
+				CreatedAt  time.Time
+				SentAt     *time.Time
+			}
+			if err := tx.Migrator().CreateTable(&outgoing{}); err != nil {
+				return err
+			}
+			return tx.Exec("ALTER TABLE participants ADD COLUMN blocked boolean NOT NULL DEFAULT false").Error
+		},
+	},
 }
 
 func migrate(db *gorm.DB) error {

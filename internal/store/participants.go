@@ -22,6 +22,9 @@ type Participant struct {
 	Language string
 	// EventID is the event the participant follows, or 0 for the default one.
 	EventID int64
+	// Blocked is set when Telegram refused a message to them (they blocked
+	// the bot); writing to the bot again clears it.
+	Blocked bool
 }
 
 type participantRow struct {
@@ -31,6 +34,7 @@ type participantRow struct {
 	TelegramLanguage string
 	Language         string
 	EventID          *int64
+	Blocked          bool
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -49,7 +53,7 @@ func (s *Store) Participant(ctx context.Context, userID int64) (Participant, err
 		return Participant{}, fmt.Errorf("store: participant %d: %w", userID, err)
 	}
 	p := Participant{UserID: r.UserID, ChatID: r.ChatID, FirstName: r.FirstName,
-		TelegramLanguage: r.TelegramLanguage, Language: r.Language}
+		TelegramLanguage: r.TelegramLanguage, Language: r.Language, Blocked: r.Blocked}
 	if r.EventID != nil {
 		p.EventID = *r.EventID
 	}
@@ -59,13 +63,13 @@ func (s *Store) Participant(ctx context.Context, userID int64) (Participant, err
 // SaveParticipant creates or updates a participant.
 func (s *Store) SaveParticipant(ctx context.Context, p Participant) error {
 	r := participantRow{UserID: p.UserID, ChatID: p.ChatID, FirstName: p.FirstName,
-		TelegramLanguage: p.TelegramLanguage, Language: p.Language}
+		TelegramLanguage: p.TelegramLanguage, Language: p.Language, Blocked: p.Blocked}
 	if p.EventID != 0 {
 		r.EventID = &p.EventID
 	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"chat_id", "first_name", "telegram_language", "language", "event_id", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"chat_id", "first_name", "telegram_language", "language", "event_id", "blocked", "updated_at"}),
 	}).Create(&r).Error
 	if err != nil {
 		return fmt.Errorf("store: save participant %d: %w", p.UserID, err)
@@ -73,17 +77,28 @@ func (s *Store) SaveParticipant(ctx context.Context, p Participant) error {
 	return nil
 }
 
-// Audience returns the chats of the participants who follow an event: those
-// who chose it and, when it is the default event, those who chose none.
+// MarkBlocked records that a chat refuses the bot, so that later broadcasts
+// leave it out.
+func (s *Store) MarkBlocked(ctx context.Context, chatID int64) error {
+	if err := s.db.WithContext(ctx).Model(&participantRow{}).Where("chat_id = ?", chatID).Update("blocked", true).Error; err != nil {
+		return fmt.Errorf("store: mark %d blocked: %w", chatID, err)
+	}
+	return nil
+}
+
+// Audience returns the chats of the participants who follow an event and
+// have not blocked the bot: those who chose the event and, when it is the
+// default event, those who chose none.
 func (s *Store) Audience(ctx context.Context, eventID int64) ([]Participant, error) {
 	def, err := s.DefaultEvent(ctx)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
-	q := s.db.WithContext(ctx).Where("event_id = ?", eventID)
+	follows := s.db.Where("event_id = ?", eventID)
 	if def == eventID {
-		q = q.Or("event_id IS NULL")
+		follows = follows.Or("event_id IS NULL")
 	}
+	q := s.db.WithContext(ctx).Where(follows).Where("blocked = ?", false)
 	var rows []participantRow
 	if err := q.Order("user_id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: audience of %d: %w", eventID, err)

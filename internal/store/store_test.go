@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +212,60 @@ func TestOpenRejectsPostgresForNow(t *testing.T) {
 	_, err := Open(context.Background(), "postgres://user:secret@localhost/db")
 	if err == nil || strings.Contains(err.Error(), "secret") {
 		t.Errorf("got %v", err)
+	}
+}
+
+func TestAudience(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	a := smallProgramme(t)
+	b := smallProgramme(t)
+	b.Event.Code = "second-visit"
+	for _, p := range []*programme.Programme{a, b} {
+		if _, err := s.Apply(ctx, p, cli); err != nil {
+			t.Fatal(err)
+		}
+	}
+	def, _ := s.DefaultEvent(ctx)
+	first, _ := s.EventByCode(ctx, "test-visit")
+	for _, p := range []Participant{
+		{UserID: 1, ChatID: 1},                 // default event, chose none
+		{UserID: 2, ChatID: 2, EventID: def},   // chose the default event
+		{UserID: 3, ChatID: 3, EventID: first}, // another event
+		{UserID: 4, ChatID: 4},                 // blocks the bot below
+		{UserID: 5, ChatID: 5, EventID: first}, // blocks the bot below
+	} {
+		if err := s.SaveParticipant(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, chat := range []int64{4, 5} {
+		if err := s.MarkBlocked(ctx, chat); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids := func(event int64) []int64 {
+		ps, err := s.Audience(ctx, event)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, p := range ps {
+			out = append(out, p.UserID)
+		}
+		return out
+	}
+	if got := ids(def); !slices.Equal(got, []int64{1, 2}) {
+		t.Errorf("default event's audience %v, want [1 2]", got)
+	}
+	if got := ids(first); !slices.Equal(got, []int64{3}) {
+		t.Errorf("first event's audience %v, want [3]", got)
+	}
+	// Writing to the bot again brings them back.
+	if err := s.SaveParticipant(ctx, Participant{UserID: 4, ChatID: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(def); !slices.Equal(got, []int64{1, 2, 4}) {
+		t.Errorf("after unblocking: %v, want [1 2 4]", got)
 	}
 }

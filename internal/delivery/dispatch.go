@@ -1,0 +1,243 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/delegatedesk/delegatedesk/internal/store"
+)
+
+// Outbox is where messages wait until they are sent.
+type Outbox interface {
+	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Outgoing, error)
+	Settle(ctx context.Context, id int64, state, reason string, at time.Time) error
+	Retry(ctx context.Context, id int64, at time.Time, reason string) error
+	Recover(ctx context.Context) (int, error)
+	Counts(ctx context.Context, job string) (store.JobCounts, error)
+	MarkBlocked(ctx context.Context, chatID int64) error
+}
+
+// Sender sends one message. Its error tells what to do next: a
+// *RetryAfterError or *RejectedError, ErrBlocked, or anything else for a
+// passing failure (a 5xx, the network) worth trying again.
+type Sender interface {
+	Send(ctx context.Context, chatID int64, html string) error
+}
+
+// ErrBlocked means the chat refuses the bot (blocked, deactivated, kicked):
+// the message is never retried.
+var ErrBlocked = errors.New("delivery: the chat refuses the bot")
+
+// RetryAfterError is Telegram's 429: every send waits After, then the
+// message is tried again.
+type RetryAfterError struct{ After time.Duration }
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("delivery: too many requests, retry after %v", e.After)
+}
+
+// RejectedError is a message Telegram will never take as it is (a 400).
+type RejectedError struct{ Reason string }
+
+func (e *RejectedError) Error() string { return "delivery: rejected: " + e.Reason }
+
+// Options tune a Dispatcher; zero values take the defaults.
+type Options struct {
+	// Batch is how many messages are claimed at once (default 64).
+	Batch int
+	// Lease is how long a claimed message is held before another sender
+	// may take it (default 2 minutes).
+	Lease time.Duration
+	// Poll is how often the outbox is checked when nobody calls Wake
+	// (default 2 s).
+	Poll time.Duration
+	// MaxAttempts bounds the tries of a message that keeps failing
+	// (default 5); 429s count too, so a message is never tried forever.
+	MaxAttempts int
+	// Backoff is the wait before the second try, doubled for each further
+	// one (default 2 s).
+	Backoff time.Duration
+	// Workers is how many messages are in flight at once (default 16),
+	// so the rate is not bounded by one round trip.
+	Workers int
+	// Done, if set, is called once a job has nothing left to send.
+	Done func(ctx context.Context, job string, c store.JobCounts)
+	Now  func() time.Time
+	Log  *slog.Logger
+}
+
+// Dispatcher sends what the outbox holds, at the Pacer's pace. There is one
+// per process: it owns the pace of every bulk message the bot sends.
+type Dispatcher struct {
+	outbox Outbox
+	send   Sender
+	pacer  *Pacer
+	opt    Options
+	wake   chan struct{}
+
+	mu      sync.Mutex
+	drained []chan struct{} // closed when a round finds nothing to send
+}
+
+// NewDispatcher returns a Dispatcher sending from outbox through send.
+func NewDispatcher(outbox Outbox, send Sender, pacer *Pacer, opt Options) *Dispatcher {
+	if opt.Batch <= 0 {
+		opt.Batch = 64
+	}
+	if opt.Lease <= 0 {
+		opt.Lease = 2 * time.Minute
+	}
+	if opt.Poll <= 0 {
+		opt.Poll = 2 * time.Second
+	}
+	if opt.MaxAttempts <= 0 {
+		opt.MaxAttempts = 5
+	}
+	if opt.Backoff <= 0 {
+		opt.Backoff = 2 * time.Second
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = 16
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	return &Dispatcher{outbox: outbox, send: send, pacer: pacer, opt: opt, wake: make(chan struct{}, 1)}
+}
+
+// Wake tells the dispatcher that messages were enqueued.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Drained waits until everything due has been sent and reported, or ctx is
+// done. Messages waiting to be retried later do not count.
+func (d *Dispatcher) Drained(ctx context.Context) error {
+	ch := make(chan struct{})
+	d.mu.Lock()
+	d.drained = append(d.drained, ch)
+	d.mu.Unlock()
+	d.Wake()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Run sends until ctx is done. It first takes back what a previous run left
+// in flight, so a restart resumes a broadcast at once.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	if n, err := d.outbox.Recover(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		d.opt.Log.Info("delivery: resuming messages left in flight", "count", n)
+	}
+	tick := time.NewTicker(d.opt.Poll)
+	defer tick.Stop()
+	for {
+		n, err := d.round(ctx)
+		if err != nil && ctx.Err() == nil {
+			d.opt.Log.Error("delivery", "err", err)
+		}
+		if n > 0 && err == nil {
+			continue // more may be waiting
+		}
+		d.mu.Lock()
+		for _, ch := range d.drained {
+			close(ch)
+		}
+		d.drained = nil
+		d.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// round claims one batch, sends it, and reports the jobs it finished.
+func (d *Dispatcher) round(ctx context.Context) (int, error) {
+	batch, err := d.outbox.Claim(ctx, d.opt.Now(), d.opt.Lease, d.opt.Batch)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	work := make(chan store.Outgoing)
+	var wg sync.WaitGroup
+	for range min(d.opt.Workers, len(batch)) {
+		wg.Go(func() {
+			for m := range work {
+				d.deliver(ctx, m)
+			}
+		})
+	}
+	jobs := map[string]bool{}
+	for _, m := range batch {
+		jobs[m.Job] = true
+		work <- m
+	}
+	close(work)
+	wg.Wait()
+	if d.opt.Done != nil && ctx.Err() == nil {
+		for job := range jobs {
+			c, err := d.outbox.Counts(ctx, job)
+			if err != nil {
+				return len(batch), err
+			}
+			if c.Done() {
+				d.opt.Done(ctx, job, c)
+			}
+		}
+	}
+	return len(batch), nil
+}
+
+// deliver sends one message and records the outcome. Whatever happens, the
+// message ends settled or given back: it is never left claimed by a
+// dispatcher that is still running.
+func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
+	if err := d.pacer.Wait(ctx, m.ChatID); err != nil {
+		return // shutting down; Recover gives it back at the next start
+	}
+	err := d.send.Send(ctx, m.ChatID, m.HTML)
+	// Record the outcome even when shutting down: the message went.
+	rec := context.WithoutCancel(ctx)
+	now := d.opt.Now()
+	var retryAfter *RetryAfterError
+	var rejected *RejectedError
+	var serr error
+	switch {
+	case err == nil:
+		serr = d.outbox.Settle(rec, m.ID, store.StateSent, "", now)
+	case errors.Is(err, ErrBlocked):
+		serr = errors.Join(d.outbox.Settle(rec, m.ID, store.StateBlocked, err.Error(), now), d.outbox.MarkBlocked(rec, m.ChatID))
+	case errors.As(err, &rejected):
+		d.opt.Log.Warn("delivery: rejected", "job", m.Job, "chat", m.ChatID, "reason", rejected.Reason)
+		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, rejected.Reason, now)
+	case m.Attempts >= d.opt.MaxAttempts:
+		d.opt.Log.Warn("delivery: giving up", "job", m.Job, "chat", m.ChatID, "attempts", m.Attempts, "err", err)
+		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, err.Error(), now)
+	case errors.As(err, &retryAfter):
+		d.opt.Log.Warn("delivery: telegram asks to slow down", "retry_after", retryAfter.After)
+		d.pacer.Pause(retryAfter.After)
+		serr = d.outbox.Retry(rec, m.ID, now.Add(retryAfter.After), err.Error())
+	default:
+		serr = d.outbox.Retry(rec, m.ID, now.Add(d.opt.Backoff<<(m.Attempts-1)), err.Error())
+	}
+	if serr != nil {
+		d.opt.Log.Error("delivery: record outcome", "id", m.ID, "err", serr)
+	}
+}

@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// States of an outgoing message. A message is pending until a sender
+// claims it; it is sending while that sender holds its lease; then sent,
+// blocked (the chat refuses the bot: never retried) or failed.
+const (
+	StatePending = "pending"
+	StateSending = "sending"
+	StateSent    = "sent"
+	StateBlocked = "blocked"
+	StateFailed  = "failed"
+)
+
+// Outgoing is one message to one chat, part of a job (a notice, an
+// announcement). A job reaches a chat at most once.
+type Outgoing struct {
+	ID       int64
+	Job      string
+	ChatID   int64
+	HTML     string
+	Attempts int // claims so far, this one included
+}
+
+type outgoingRow struct {
+	ID         int64 `gorm:"primaryKey"`
+	Job        string
+	ChatID     int64
+	HTML       string
+	State      string
+	LeaseUntil time.Time
+	Attempts   int
+	Reason     string
+	CreatedAt  time.Time
+	SentAt     *time.Time
+}
+
+func (outgoingRow) TableName() string { return "outgoings" }
+
+// enqueueBatch keeps each insert well under SQLite's limit of bound
+// variables while writing thousands of rows in few statements.
+const enqueueBatch = 500
+
+// Enqueue adds a job's messages in one transaction and reports how many are
+// new: a chat the job already holds keeps its first message, so enqueueing
+// again after a crash adds nothing twice.
+func (s *Store) Enqueue(ctx context.Context, msgs []Outgoing) (int, error) {
+	rows := make([]outgoingRow, len(msgs))
+	for i, m := range msgs {
+		rows[i] = outgoingRow{Job: m.Job, ChatID: m.ChatID, HTML: m.HTML, State: StatePending, LeaseUntil: time.Time{}.UTC()}
+	}
+	var added int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for len(rows) > 0 {
+			n := min(len(rows), enqueueBatch)
+			res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(rows[:n])
+			if res.Error != nil {
+				return res.Error
+			}
+			added += res.RowsAffected
+			rows = rows[n:]
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: enqueue: %w", err)
+	}
+	return int(added), nil
+}
+
+// Claim leases up to limit messages that are due, oldest first: pending
+// ones whose retry time has come, and ones whose sender's lease ran out (it
+// died mid-send, so the chat may get that one message twice — never more,
+// never none).
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
+	// Times are stored as text: compare them in one zone.
+	now = now.UTC()
+	var rows []outgoingRow
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("state IN ? AND lease_until <= ?", []string{StatePending, StateSending}, now).
+			Order("id").Limit(limit).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		ids := make([]int64, len(rows))
+		for i := range rows {
+			ids[i] = rows[i].ID
+		}
+		return tx.Model(&outgoingRow{}).Where("id IN ?", ids).Updates(map[string]any{
+			"state": StateSending, "lease_until": now.Add(lease), "attempts": gorm.Expr("attempts + 1"),
+		}).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim outgoing: %w", err)
+	}
+	out := make([]Outgoing, len(rows))
+	for i, r := range rows {
+		out[i] = Outgoing{ID: r.ID, Job: r.Job, ChatID: r.ChatID, HTML: r.HTML, Attempts: r.Attempts + 1}
+	}
+	return out, nil
+}
+
+// Settle records how a claimed message ended: StateSent, StateBlocked or
+// StateFailed with its reason.
+func (s *Store) Settle(ctx context.Context, id int64, state, reason string, at time.Time) error {
+	fields := map[string]any{"state": state, "reason": reason}
+	switch state {
+	case StateSent:
+		fields["sent_at"] = at.UTC()
+	case StateBlocked, StateFailed:
+	default:
+		return fmt.Errorf("store: settle outgoing %d: unknown state %q", id, state)
+	}
+	if err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("id = ? AND state = ?", id, StateSending).Updates(fields).Error; err != nil {
+		return fmt.Errorf("store: settle outgoing %d: %w", id, err)
+	}
+	return nil
+}
+
+// Retry gives a claimed message back, to be claimed again from at on.
+func (s *Store) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
+	if err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("id = ? AND state = ?", id, StateSending).
+		Updates(map[string]any{"state": StatePending, "lease_until": at.UTC(), "reason": reason}).Error; err != nil {
+		return fmt.Errorf("store: retry outgoing %d: %w", id, err)
+	}
+	return nil
+}
+
+// Recover gives back every message left in flight by a sender that stopped,
+// to be sent at once. Only one process sends from a store, so at its
+// start-up nothing else is sending.
+func (s *Store) Recover(ctx context.Context) (int, error) {
+	res := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("state = ?", StateSending).
+		Updates(map[string]any{"state": StatePending, "lease_until": time.Time{}})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: recover outgoing: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// JobCounts are a job's messages by state; Pending includes those being sent.
+type JobCounts struct {
+	Pending, Sent, Blocked, Failed int
+}
+
+// Done reports whether nothing of the job is left to send.
+func (c JobCounts) Done() bool { return c.Pending == 0 }
+
+// Counts returns a job's figures.
+func (s *Store) Counts(ctx context.Context, job string) (JobCounts, error) {
+	var rows []struct {
+		State string
+		N     int
+	}
+	if err := s.db.WithContext(ctx).Model(&outgoingRow{}).Select("state, count(*) AS n").
+		Where("job = ?", job).Group("state").Scan(&rows).Error; err != nil {
+		return JobCounts{}, fmt.Errorf("store: job %s: %w", job, err)
+	}
+	var c JobCounts
+	for _, r := range rows {
+		switch r.State {
+		case StatePending, StateSending:
+			c.Pending += r.N
+		case StateSent:
+			c.Sent = r.N
+		case StateBlocked:
+			c.Blocked = r.N
+		case StateFailed:
+			c.Failed = r.N
+		}
+	}
+	return c, nil
+}
