@@ -56,7 +56,8 @@ type Options struct {
 	// (default 2 s).
 	Poll time.Duration
 	// MaxAttempts bounds the tries of a message that keeps failing
-	// (default 5); 429s count too, so a message is never tried forever.
+	// (default 5); one that keeps drawing 429s gets four times as many,
+	// so no message is tried forever.
 	MaxAttempts int
 	// Backoff is the wait before the second try, doubled for each further
 	// one (default 2 s).
@@ -227,13 +228,15 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	case errors.As(err, &rejected):
 		d.opt.Log.Warn("delivery: rejected", "job", m.Job, "chat", m.ChatID, "reason", rejected.Reason)
 		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, rejected.Reason, now)
-	case m.Attempts >= d.opt.MaxAttempts:
-		d.opt.Log.Warn("delivery: giving up", "job", m.Job, "chat", m.ChatID, "attempts", m.Attempts, "err", err)
-		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, err.Error(), now)
-	case errors.As(err, &retryAfter):
+	case errors.As(err, &retryAfter) && m.Attempts < 4*d.opt.MaxAttempts:
+		// Telegram's own pushback is no fault of the message: it gets more
+		// tries than a failing one, though not endless ones.
 		d.opt.Log.Warn("delivery: telegram asks to slow down", "retry_after", retryAfter.After)
 		d.pacer.Pause(retryAfter.After)
 		serr = d.outbox.Retry(rec, m.ID, now.Add(retryAfter.After), err.Error())
+	case m.Attempts >= d.opt.MaxAttempts:
+		d.opt.Log.Warn("delivery: giving up", "job", m.Job, "chat", m.ChatID, "attempts", m.Attempts, "err", err)
+		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, err.Error(), now)
 	default:
 		serr = d.outbox.Retry(rec, m.ID, now.Add(d.opt.Backoff<<(m.Attempts-1)), err.Error())
 	}

@@ -113,6 +113,8 @@ func TestDispatcherOutcomes(t *testing.T) {
 	f.script[4] = []error{errors.New("502 Bad Gateway"), errors.New("EOF")}           // passing: retried
 	f.script[5] = []error{&RetryAfterError{After: 20 * time.Millisecond}}             // 429: retried
 	f.script[-6] = []error{errors.New("500 Internal Server Error")}                   // fails every try
+	slow := &RetryAfterError{After: 5 * time.Millisecond}
+	f.script[7] = []error{slow, slow, slow, slow, slow, slow} // more 429s than MaxAttempts: still sent
 
 	c := runUntilDone(t, s, f, "j")
 	if c != (store.JobCounts{Sent: 57, Blocked: 1, Failed: 2}) {
@@ -128,9 +130,9 @@ func TestDispatcherOutcomes(t *testing.T) {
 		}
 	}
 	// Tries: 57 sent + 2 failed first tries at 4 + 1 at 5 + 1 blocked + 1
-	// rejected + 5 at 6 (the bound).
-	if f.calls != 57+2+1+1+1+5 {
-		t.Errorf("%d sends, want %d", f.calls, 57+2+1+1+1+5)
+	// rejected + 5 at 6 (the bound) + 6 429s at 7.
+	if want := 57 + 2 + 1 + 1 + 1 + 5 + 6; f.calls != want {
+		t.Errorf("%d sends, want %d", f.calls, want)
 	}
 	// The chat that blocked the bot is left out of later broadcasts.
 	if p, _ := s.Participant(ctx, 2); !p.Blocked {
