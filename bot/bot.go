@@ -79,6 +79,10 @@ type Config struct {
 	// Pace is how fast messages to many delegates go out; zero means
 	// delivery.DefaultLimits.
 	Pace delivery.Limits
+	// Outbox names the messages to many delegates this bot sends from the
+	// store, apart from another bot's on the same database (default
+	// "telegram"; the console uses its own).
+	Outbox string
 	// AfterUpdate, if set, is called when an update has been handled, with
 	// every reply to it sent (the console waits on it).
 	AfterUpdate func(updateID int64)
@@ -118,6 +122,9 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 	if cfg.HandlerTimeout <= 0 {
 		cfg.HandlerTimeout = 30 * time.Second
 	}
+	if cfg.Outbox == "" {
+		cfg.Outbox = "telegram"
+	}
 	if cfg.Pace == (delivery.Limits{}) {
 		cfg.Pace = delivery.DefaultLimits
 	}
@@ -149,7 +156,7 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 		return nil, fmt.Errorf("bot: connect to the Bot API: %w", redactToken(err, cfg.Token))
 	}
 	b.api = api
-	b.dispatcher = delivery.NewDispatcher(st, sender{api}, pacer, delivery.Options{Done: b.jobDone, Log: b.log})
+	b.dispatcher = delivery.NewDispatcher(st, sender{api}, pacer, delivery.Options{Name: cfg.Outbox, Done: b.jobDone, Log: b.log})
 	return b, nil
 }
 

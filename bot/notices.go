@@ -169,7 +169,7 @@ func (b *Bot) deliver(ctx context.Context, n notice) {
 		b.log.Error("notice: audience", "event", n.eventID, "err", err)
 		return
 	}
-	job := fmt.Sprintf("%s:%d:%d", noticeJob, n.reportTo, time.Now().UnixNano())
+	job := fmt.Sprintf("%s:%s:%d:%d", b.cfg.Outbox, noticeJob, n.reportTo, time.Now().UnixNano())
 	msgs := make([]store.Outgoing, len(audience))
 	for i, part := range audience {
 		loc := b.cat.For(l10n.Resolve(part.Language, part.TelegramLanguage, b.cfg.DefaultLanguage))

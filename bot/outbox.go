@@ -38,7 +38,7 @@ func (s sender) Send(ctx context.Context, chatID int64, html string) error {
 	return err
 }
 
-// Jobs of the outbox are named for what they are and whom to report to.
+// Jobs of the outbox are named "<outbox>:<kind>:<chat to report to>:<unique>".
 const noticeJob = "notice"
 
 // enqueue hands messages to the dispatcher, which sends them durably at
@@ -57,7 +57,8 @@ func (b *Bot) Drained(ctx context.Context) error { return b.dispatcher.Drained(c
 
 // jobDone reports a finished job to whoever asked for it.
 func (b *Bot) jobDone(ctx context.Context, job string, c store.JobCounts) {
-	kind, rest, _ := strings.Cut(job, ":")
+	_, rest, _ := strings.Cut(job, ":")
+	kind, rest, _ := strings.Cut(rest, ":")
 	reportTo, _, _ := strings.Cut(rest, ":")
 	chatID, err := strconv.ParseInt(reportTo, 10, 64)
 	if kind != noticeJob || err != nil {

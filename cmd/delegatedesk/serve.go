@@ -115,6 +115,7 @@ func (e *environment) console(ctx context.Context, o consoleOptions) error {
 		DefaultLanguage: e.cfg.DefaultLanguage,
 		AdminIDs:        e.cfg.AdminIDs,
 		PollTimeout:     10 * time.Second,
+		Outbox:          "console",
 		Now:             clock,
 		Logger:          e.log,
 		AfterUpdate:     chat.Handled,

@@ -98,7 +98,7 @@ func BenchmarkBroadcast(b *testing.B) {
 		}
 		msgs := make([]store.Outgoing, recipients)
 		for i := range msgs {
-			msgs[i] = store.Outgoing{Job: "bus", ChatID: int64(i + 1), HTML: "The bus leaves in 10 minutes from Gate 2"}
+			msgs[i] = store.Outgoing{Job: "telegram:bus", ChatID: int64(i + 1), HTML: "The bus leaves in 10 minutes from Gate 2"}
 		}
 		if _, err := s.Enqueue(context.Background(), msgs); err != nil {
 			b.Fatal(err)
@@ -123,7 +123,7 @@ func BenchmarkBroadcast(b *testing.B) {
 			d := NewDispatcher(&dying{Store: s, ctx: ctx}, tg, pacer, opts)
 			d.Run(ctx)
 			tg.onSend = nil
-			c, _ := s.Counts(context.Background(), "bus")
+			c, _ := s.Counts(context.Background(), "telegram:bus")
 			inFlight = tg.delivered - c.Sent
 			s.Close()
 			if s, err = store.Open(context.Background(), path); err != nil {

@@ -13,10 +13,10 @@ import (
 
 // Outbox is where messages wait until they are sent.
 type Outbox interface {
-	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Outgoing, error)
+	Claim(ctx context.Context, sender string, now time.Time, lease time.Duration, limit int) ([]store.Outgoing, error)
 	Settle(ctx context.Context, id int64, state, reason string, at time.Time) error
 	Retry(ctx context.Context, id int64, at time.Time, reason string) error
-	Recover(ctx context.Context) (int, error)
+	Recover(ctx context.Context, sender string) (int, error)
 	Counts(ctx context.Context, job string) (store.JobCounts, error)
 	MarkBlocked(ctx context.Context, chatID int64) error
 }
@@ -47,6 +47,10 @@ func (e *RejectedError) Error() string { return "delivery: rejected: " + e.Reaso
 
 // Options tune a Dispatcher; zero values take the defaults.
 type Options struct {
+	// Name says which jobs are this dispatcher's: those named "Name:…"
+	// (default "telegram"), so that a console on the same database never
+	// sends the bot's messages, nor the bot the console's.
+	Name string
 	// Batch is how many messages are claimed at once (default 64).
 	Batch int
 	// Lease is how long a claimed message is held before another sender
@@ -86,6 +90,9 @@ type Dispatcher struct {
 
 // NewDispatcher returns a Dispatcher sending from outbox through send.
 func NewDispatcher(outbox Outbox, send Sender, pacer *Pacer, opt Options) *Dispatcher {
+	if opt.Name == "" {
+		opt.Name = "telegram"
+	}
 	if opt.Batch <= 0 {
 		opt.Batch = 64
 	}
@@ -140,7 +147,7 @@ func (d *Dispatcher) Drained(ctx context.Context) error {
 // Run sends until ctx is done. It first takes back what a previous run left
 // in flight, so a restart resumes a broadcast at once.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	if n, err := d.outbox.Recover(ctx); err != nil {
+	if n, err := d.outbox.Recover(ctx, d.opt.Name); err != nil {
 		return err
 	} else if n > 0 {
 		d.opt.Log.Info("delivery: resuming messages left in flight", "count", n)
@@ -148,19 +155,28 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	tick := time.NewTicker(d.opt.Poll)
 	defer tick.Stop()
 	for {
+		// Only those who asked before this round's claim may hear that
+		// it found nothing: a message enqueued after it was not seen.
+		d.mu.Lock()
+		waiting := d.drained
+		d.drained = nil
+		d.mu.Unlock()
 		n, err := d.round(ctx)
 		if err != nil && ctx.Err() == nil {
 			d.opt.Log.Error("delivery", "err", err)
 		}
+		if n == 0 && err == nil {
+			for _, ch := range waiting {
+				close(ch)
+			}
+		} else {
+			d.mu.Lock()
+			d.drained = append(d.drained, waiting...)
+			d.mu.Unlock()
+		}
 		if n > 0 && err == nil {
 			continue // more may be waiting
 		}
-		d.mu.Lock()
-		for _, ch := range d.drained {
-			close(ch)
-		}
-		d.drained = nil
-		d.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return nil
@@ -172,7 +188,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 
 // round claims one batch, sends it, and reports the jobs it finished.
 func (d *Dispatcher) round(ctx context.Context) (int, error) {
-	batch, err := d.outbox.Claim(ctx, d.opt.Now(), d.opt.Lease, d.opt.Batch)
+	batch, err := d.outbox.Claim(ctx, d.opt.Name, d.opt.Now(), d.opt.Lease, d.opt.Batch)
 	if err != nil || len(batch) == 0 {
 		return 0, err
 	}
@@ -192,14 +208,16 @@ func (d *Dispatcher) round(ctx context.Context) (int, error) {
 	}
 	close(work)
 	wg.Wait()
-	if d.opt.Done != nil && ctx.Err() == nil {
+	if d.opt.Done != nil {
+		// What was settled is reported, shutting down or not.
+		rep := context.WithoutCancel(ctx)
 		for job := range jobs {
-			c, err := d.outbox.Counts(ctx, job)
+			c, err := d.outbox.Counts(rep, job)
 			if err != nil {
 				return len(batch), err
 			}
 			if c.Done() {
-				d.opt.Done(ctx, job, c)
+				d.opt.Done(rep, job, c)
 			}
 		}
 	}
@@ -213,7 +231,11 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	if err := d.pacer.Wait(ctx, m.ChatID); err != nil {
 		return // shutting down; Recover gives it back at the next start
 	}
-	err := d.send.Send(ctx, m.ChatID, m.HTML)
+	// A send is not cut off by a shutdown: Telegram may take a message
+	// whose answer never arrived, and the retry would be a second copy.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	err := d.send.Send(sctx, m.ChatID, m.HTML)
+	cancel()
 	// Record the outcome even when shutting down: the message went.
 	rec := context.WithoutCancel(ctx)
 	now := d.opt.Now()

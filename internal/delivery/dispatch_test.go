@@ -106,7 +106,7 @@ func TestDispatcherOutcomes(t *testing.T) {
 	if err := s.SaveParticipant(ctx, store.Participant{UserID: 2, ChatID: 2}); err != nil {
 		t.Fatal(err)
 	}
-	enqueue(t, s, "j", 60)
+	enqueue(t, s, "telegram:j", 60)
 	f := newFakeSender()
 	f.script[2] = []error{ErrBlocked}                                                 // never retried
 	f.script[3] = []error{&RejectedError{Reason: "Bad Request: message is too long"}} // failed with its reason
@@ -116,7 +116,7 @@ func TestDispatcherOutcomes(t *testing.T) {
 	slow := &RetryAfterError{After: 5 * time.Millisecond}
 	f.script[7] = []error{slow, slow, slow, slow, slow, slow} // more 429s than MaxAttempts: still sent
 
-	c := runUntilDone(t, s, f, "j")
+	c := runUntilDone(t, s, f, "telegram:j")
 	if c != (store.JobCounts{Sent: 57, Blocked: 1, Failed: 2}) {
 		t.Errorf("counts %+v", c)
 	}
@@ -142,7 +142,7 @@ func TestDispatcherOutcomes(t *testing.T) {
 
 func TestDispatcherResumesAfterCrash(t *testing.T) {
 	s, path := testStore(t)
-	enqueue(t, s, "bus", 500)
+	enqueue(t, s, "telegram:bus", 500)
 
 	// The first run dies after 120 sends, some still in flight: its
 	// context ends and nothing else it does is recorded.
@@ -165,7 +165,7 @@ func TestDispatcherResumesAfterCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	c := runUntilDone(t, s2, f, "bus")
+	c := runUntilDone(t, s2, f, "telegram:bus")
 	if c.Sent != 500 || !c.Done() {
 		t.Errorf("counts after the restart %+v", c)
 	}
@@ -199,4 +199,28 @@ func (d *dying) Settle(ctx context.Context, id int64, state, reason string, at t
 		return d.ctx.Err()
 	}
 	return d.Store.Settle(ctx, id, state, reason, at)
+}
+
+// TestDispatcherDrained: once Drained returns, what was enqueued before it
+// has been sent, even with no poll to find it.
+func TestDispatcherDrained(t *testing.T) {
+	s, _ := testStore(t)
+	f := newFakeSender()
+	d := NewDispatcher(s, f, fastPacer(t), Options{Poll: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go d.Run(ctx)
+	for round := range 20 {
+		job := fmt.Sprintf("telegram:%d", round)
+		enqueue(t, s, job, 3)
+		d.Wake()
+		wait, stop := context.WithTimeout(ctx, 10*time.Second)
+		if err := d.Drained(wait); err != nil {
+			t.Fatal(err)
+		}
+		stop()
+		if c, _ := s.Counts(ctx, job); c.Sent != 3 {
+			t.Fatalf("round %d: Drained returned with %+v", round, c)
+		}
+	}
 }

@@ -127,8 +127,8 @@ func (p *Pacer) slot(now, lo time.Time) time.Time {
 }
 
 // Pause holds every send for d from now, as Telegram asks with retry_after.
-// Slots already booked inside the pause are booked again after it, spaced
-// as before, so the end of a pause is not a burst.
+// Wait books a slot again when the one it holds falls inside the pause, so
+// the end of a pause is spaced as before, not a burst.
 func (p *Pacer) Pause(d time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -76,16 +76,23 @@ func (s *Store) Enqueue(ctx context.Context, msgs []Outgoing) (int, error) {
 	return int(added), nil
 }
 
-// Claim leases up to limit messages that are due, oldest first: pending
+// Jobs belong to a sender, named by the job's prefix up to its first colon
+// ("telegram:notice:…"): the bot serving Telegram and a console trying the
+// same database each send only their own.
+func ofSender(tx *gorm.DB, sender string) *gorm.DB {
+	return tx.Where("job LIKE ?", sender+":%")
+}
+
+// Claim leases up to limit of sender's messages that are due, oldest first: pending
 // ones whose retry time has come, and ones whose sender's lease ran out (it
 // died mid-send, so the chat may get that one message twice — never more,
 // never none).
-func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
+func (s *Store) Claim(ctx context.Context, sender string, now time.Time, lease time.Duration, limit int) ([]Outgoing, error) {
 	// Times are stored as text: compare them in one zone.
 	now = now.UTC()
 	var rows []outgoingRow
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("state IN ? AND lease_until <= ?", []string{StatePending, StateSending}, now).
+		if err := ofSender(tx, sender).Where("state IN ? AND lease_until <= ?", []string{StatePending, StateSending}, now).
 			Order("id").Limit(limit).Find(&rows).Error; err != nil {
 			return err
 		}
@@ -136,11 +143,11 @@ func (s *Store) Retry(ctx context.Context, id int64, at time.Time, reason string
 	return nil
 }
 
-// Recover gives back every message left in flight by a sender that stopped,
-// to be sent at once. Only one process sends from a store, so at its
-// start-up nothing else is sending.
-func (s *Store) Recover(ctx context.Context) (int, error) {
-	res := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("state = ?", StateSending).
+// Recover gives back every message of sender left in flight when it
+// stopped, to be sent at once. One process is each sender, so at its
+// start-up nothing else is sending its messages.
+func (s *Store) Recover(ctx context.Context, sender string) (int, error) {
+	res := ofSender(s.db.WithContext(ctx).Model(&outgoingRow{}), sender).Where("state = ?", StateSending).
 		Updates(map[string]any{"state": StatePending, "lease_until": time.Time{}})
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: recover outgoing: %w", res.Error)

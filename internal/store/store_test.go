@@ -234,12 +234,13 @@ func TestAudience(t *testing.T) {
 		{UserID: 3, ChatID: 3, EventID: first}, // another event
 		{UserID: 4, ChatID: 4},                 // blocks the bot below
 		{UserID: 5, ChatID: 5, EventID: first}, // blocks the bot below
+		{UserID: 6, ChatID: 6, EventID: def},   // chose the default event; blocks the bot below
 	} {
 		if err := s.SaveParticipant(ctx, p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, chat := range []int64{4, 5} {
+	for _, chat := range []int64{4, 5, 6} {
 		if err := s.MarkBlocked(ctx, chat); err != nil {
 			t.Fatal(err)
 		}
