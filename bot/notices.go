@@ -172,8 +172,7 @@ func (b *Bot) deliver(ctx context.Context, n notice) {
 	job := fmt.Sprintf("%s:%s:%d:%d", b.cfg.Outbox, noticeJob, n.reportTo, time.Now().UnixNano())
 	msgs := make([]store.Outgoing, len(audience))
 	for i, part := range audience {
-		loc := b.cat.For(l10n.Resolve(part.Language, part.TelegramLanguage, b.cfg.DefaultLanguage))
-		msgs[i] = store.Outgoing{Job: job, ChatID: part.ChatID, HTML: noticeText(loc, p, n.before, now)}
+		msgs[i] = store.Outgoing{Job: job, ChatID: part.ChatID, HTML: noticeText(b.localizerOf(part), p, n.before, now)}
 	}
 	if len(msgs) == 0 {
 		b.jobDone(ctx, job, store.JobCounts{})

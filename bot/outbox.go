@@ -67,7 +67,13 @@ func (b *Bot) jobDone(ctx context.Context, job string, c store.JobCounts) {
 	b.log.Info("notice sent", "job", job, "sent", c.Sent, "blocked", c.Blocked, "failed", c.Failed)
 	loc := b.cat.For(b.cfg.DefaultLanguage)
 	if part, err := b.store.Participant(ctx, chatID); err == nil {
-		loc = b.cat.For(l10n.Resolve(part.Language, part.TelegramLanguage, b.cfg.DefaultLanguage))
+		loc = b.localizerOf(part)
 	}
 	b.sendPlain(ctx, chatID, loc.PluralHTML("notice_sent", c.Sent, nil))
+}
+
+// localizerOf speaks a participant's language when they are not the one
+// writing: their choice, else their Telegram app's.
+func (b *Bot) localizerOf(p store.Participant) *l10n.Localizer {
+	return b.cat.For(l10n.Resolve(p.Language, p.TelegramLanguage, b.cfg.DefaultLanguage))
 }

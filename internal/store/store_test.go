@@ -136,17 +136,25 @@ func TestProgrammeSeesOtherWriters(t *testing.T) {
 	}
 }
 
-func TestSeveralEvents(t *testing.T) {
-	ctx := context.Background()
+// twoEvents opens a store holding the small programme as "test-visit" and
+// again as "second-visit", imported in that order.
+func twoEvents(t *testing.T) *Store {
+	t.Helper()
 	s, _ := openTemp(t)
 	a := smallProgramme(t)
 	b := smallProgramme(t)
 	b.Event.Code = "second-visit"
 	for _, p := range []*programme.Programme{a, b} {
-		if _, err := s.Apply(ctx, p, cli); err != nil {
+		if _, err := s.Apply(context.Background(), p, cli); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return s
+}
+
+func TestSeveralEvents(t *testing.T) {
+	ctx := context.Background()
+	s := twoEvents(t)
 	def, _ := s.DefaultEvent(ctx)
 	second, _ := s.EventByCode(ctx, "second-visit")
 	if def != second {
@@ -217,15 +225,7 @@ func TestOpenRejectsPostgresForNow(t *testing.T) {
 
 func TestAudience(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTemp(t)
-	a := smallProgramme(t)
-	b := smallProgramme(t)
-	b.Event.Code = "second-visit"
-	for _, p := range []*programme.Programme{a, b} {
-		if _, err := s.Apply(ctx, p, cli); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s := twoEvents(t)
 	def, _ := s.DefaultEvent(ctx)
 	first, _ := s.EventByCode(ctx, "test-visit")
 	for _, p := range []Participant{
