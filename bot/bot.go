@@ -18,6 +18,7 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/delegatedesk/delegatedesk/internal/announce"
 	"github.com/delegatedesk/delegatedesk/internal/answer"
 	"github.com/delegatedesk/delegatedesk/internal/delivery"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
@@ -53,6 +54,15 @@ type Store interface {
 	// Messages to many delegates.
 	delivery.Outbox
 	Enqueue(ctx context.Context, msgs []store.Outgoing) (int, error)
+
+	// Announcements, and the delegates' countries and groups.
+	announce.Store
+	Awaiting(ctx context.Context, author int64) (store.Announcement, error)
+	Draft(ctx context.Context, author int64) (store.Announcement, error)
+	DeleteDraft(ctx context.Context, id int64) (bool, error)
+	Announcements(ctx context.Context, eventID int64, limit int) ([]store.Announcement, error)
+	MarkReported(ctx context.Context, id int64) error
+	SetProgressMessage(ctx context.Context, id, chatID int64, msgID int) error
 }
 
 // Config configures a Bot.
@@ -79,6 +89,12 @@ type Config struct {
 	// Pace is how fast messages to many delegates go out; zero means
 	// delivery.DefaultLimits.
 	Pace delivery.Limits
+	// PaidBroadcast sends messages to many delegates with
+	// allow_paid_broadcast, for rates above Telegram's free 30 a second.
+	PaidBroadcast bool
+	// ProgressEvery is how often announcements are followed: started
+	// when due, their progress message updated (default 3 s).
+	ProgressEvery time.Duration
 	// Outbox names the messages to many delegates this bot sends from the
 	// store, apart from another bot's on the same database (default
 	// "telegram"; the console uses its own).
@@ -98,6 +114,10 @@ type Bot struct {
 	// dispatcher sends every message to many delegates, durably and at
 	// Telegram's pace.
 	dispatcher *delivery.Dispatcher
+	ann        *announce.Service
+	followWake chan struct{}
+	// progress: announcement id → what its progress message shows
+	progress sync.Map
 	// positions: admin user id → pendingPosition
 	positions sync.Map
 	log       *slog.Logger
@@ -122,6 +142,9 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 	if cfg.HandlerTimeout <= 0 {
 		cfg.HandlerTimeout = 30 * time.Second
 	}
+	if cfg.ProgressEvery <= 0 {
+		cfg.ProgressEvery = 3 * time.Second
+	}
 	if cfg.Outbox == "" {
 		cfg.Outbox = "telegram"
 	}
@@ -134,7 +157,8 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
-	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger, notices: &notices{pending: map[string]*notice{}}}
+	b := &Bot{cfg: cfg, store: st, cat: cat, answers: answers, log: cfg.Logger, notices: &notices{pending: map[string]*notice{}},
+		followWake: make(chan struct{}, 1)}
 	opts := []tg.Option{
 		tg.WithDefaultHandler(b.route),
 		tg.WithMiddlewares(b.finish, b.recover),
@@ -156,7 +180,9 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 		return nil, fmt.Errorf("bot: connect to the Bot API: %w", redactToken(err, cfg.Token))
 	}
 	b.api = api
-	b.dispatcher = delivery.NewDispatcher(st, sender{api}, pacer, delivery.Options{Name: cfg.Outbox, Done: b.jobDone, Log: b.log})
+	b.dispatcher = delivery.NewDispatcher(st, sender{api: api, paid: cfg.PaidBroadcast}, pacer, delivery.Options{Name: cfg.Outbox, Done: b.jobDone, Log: b.log})
+	b.ann = announce.New(st, announce.Options{Sender: cfg.Outbox, Admins: cfg.AdminIDs, DefaultLanguage: cfg.DefaultLanguage,
+		Rate: cfg.Pace.PerSecond * (1 - cfg.Pace.Reserve), Wake: b.dispatcher.Wake, Now: cfg.Now})
 	return b, nil
 }
 
@@ -188,10 +214,16 @@ func (b *Bot) Run(ctx context.Context) error {
 			b.log.Error("delivery stopped", "err", err)
 		}
 	}()
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		b.followAnnouncements(ctx)
+	}()
 	b.log.Info("bot started", "workers", b.cfg.Workers)
 	b.api.Start(ctx)
 	<-noticesDone
 	<-dispatched
+	<-followed
 	b.log.Info("bot stopped")
 	return nil
 }

@@ -100,9 +100,12 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 		AdminIDs:    cfg.admins,
 		NoticeDelay: cfg.noticeDelay,
 		PollTimeout: 2 * time.Second,
-		Now:         h.clock,
-		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AfterUpdate: h.handled,
+		// Announcements are followed often, so that tests see their
+		// progress soon.
+		ProgressEvery: 20 * time.Millisecond,
+		Now:           h.clock,
+		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		AfterUpdate:   h.handled,
 	}, cfg.store, cat, answer.NewService(vocab))
 	if err != nil {
 		t.Fatal(err)

@@ -11,32 +11,84 @@ import (
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/delegatedesk/delegatedesk/internal/announce"
 	"github.com/delegatedesk/delegatedesk/internal/delivery"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/store"
 )
 
-// sender sends the outbox's messages through the Bot API and tells the
+// sender does the outbox's messages through the Bot API and tells the
 // dispatcher what Telegram's errors mean.
-type sender struct{ api *tg.Bot }
+type sender struct {
+	api *tg.Bot
+	// paid sets allow_paid_broadcast: Telegram then takes up to 1000
+	// messages a second, for Stars.
+	paid bool
+}
 
-func (s sender) Send(ctx context.Context, chatID int64, html string) error {
-	_, err := s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: chatID, Text: html, ParseMode: models.ParseModeHTML})
+func (s sender) Send(ctx context.Context, m store.Outgoing) (int, error) {
+	msg, err := s.do(ctx, m)
 	var tooMany *tg.TooManyRequestsError
+	var migrate *tg.MigrateError
 	switch {
 	case err == nil:
-		return nil
+		if msg != nil {
+			return msg.ID, nil
+		}
+		return 0, nil
 	case errors.As(err, &tooMany):
 		// A margin, so the retry does not land just before Telegram's
 		// window closes.
-		return &delivery.RetryAfterError{After: time.Duration(tooMany.RetryAfter)*time.Second + 250*time.Millisecond}
+		return 0, &delivery.RetryAfterError{After: time.Duration(tooMany.RetryAfter)*time.Second + 250*time.Millisecond}
+	case errors.As(err, &migrate):
+		return 0, &delivery.MovedError{ChatID: int64(migrate.MigrateToChatID)}
 	case errors.Is(err, tg.ErrorForbidden):
-		return fmt.Errorf("%w: %v", delivery.ErrBlocked, err)
+		return 0, fmt.Errorf("%w: %v", delivery.ErrBlocked, err)
+	case errors.Is(err, tg.ErrorUnauthorized), errors.Is(err, tg.ErrorNotFound):
+		return 0, fmt.Errorf("%w: %v", delivery.ErrUnauthorized, err)
 	case errors.Is(err, tg.ErrorBadRequest):
-		return &delivery.RejectedError{Reason: err.Error()}
+		text := err.Error()
+		// An edit that changes nothing, or a deletion of what is gone, has
+		// its effect already.
+		if (m.Op == store.OpEdit && strings.Contains(text, "message is not modified")) ||
+			(m.Op == store.OpDelete && strings.Contains(text, "message to delete not found")) {
+			return 0, nil
+		}
+		return 0, &delivery.RejectedError{Reason: text}
 	}
-	return err
+	return 0, err
 }
+
+func (s sender) do(ctx context.Context, m store.Outgoing) (*models.Message, error) {
+	switch m.Op {
+	case store.OpDelete:
+		_, err := s.api.DeleteMessage(ctx, &tg.DeleteMessageParams{ChatID: m.ChatID, MessageID: m.MessageID})
+		return nil, err
+	case store.OpEdit:
+		if m.MediaKind != "" {
+			return s.api.EditMessageCaption(ctx, &tg.EditMessageCaptionParams{ChatID: m.ChatID, MessageID: m.MessageID,
+				Caption: m.HTML, ParseMode: models.ParseModeHTML})
+		}
+		return s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: m.ChatID, MessageID: m.MessageID,
+			Text: m.HTML, ParseMode: models.ParseModeHTML})
+	}
+	switch m.MediaKind {
+	case mediaPhoto:
+		return s.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: m.ChatID, Photo: &models.InputFileString{Data: m.MediaID},
+			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid})
+	case mediaDocument:
+		return s.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: m.ChatID, Document: &models.InputFileString{Data: m.MediaID},
+			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid})
+	}
+	return s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: m.ChatID, Text: m.HTML, ParseMode: models.ParseModeHTML,
+		AllowPaidBroadcast: s.paid})
+}
+
+// Kinds of file an announcement may carry.
+const (
+	mediaPhoto    = "photo"
+	mediaDocument = "document"
+)
 
 // Jobs of the outbox are named "<outbox>:<kind>:<chat to report to>:<unique>".
 const noticeJob = "notice"
@@ -57,6 +109,10 @@ func (b *Bot) Drained(ctx context.Context) error { return b.dispatcher.Drained(c
 
 // jobDone reports a finished job to whoever asked for it.
 func (b *Bot) jobDone(ctx context.Context, job string, c store.JobCounts) {
+	if kind, id, ok := announce.ParseJob(job); ok {
+		b.followUpDone(ctx, kind, id, c)
+		return
+	}
 	_, rest, _ := strings.Cut(job, ":")
 	kind, rest, _ := strings.Cut(rest, ":")
 	reportTo, _, _ := strings.Cut(rest, ":")
@@ -70,6 +126,31 @@ func (b *Bot) jobDone(ctx context.Context, job string, c store.JobCounts) {
 		loc = b.localizerOf(part)
 	}
 	b.sendPlain(ctx, chatID, loc.PluralHTML("notice_sent", c.Sent, nil))
+}
+
+// followUpDone reports a finished correction or withdrawal to the chat
+// that follows the announcement; a finished announcement is reported by
+// followAnnouncements.
+func (b *Bot) followUpDone(ctx context.Context, kind string, id int64, c store.JobCounts) {
+	if kind == announce.JobSend {
+		b.wakeFollow()
+		return
+	}
+	a, err := b.store.Announcement(ctx, id)
+	if err != nil || a.ReportChat == 0 {
+		return
+	}
+	loc := b.cat.For(b.cfg.DefaultLanguage)
+	if p, err := b.store.Participant(ctx, a.Author); err == nil {
+		loc = b.localizerOf(p)
+	}
+	key := "ann_fix_done"
+	if kind == announce.JobWithdraw {
+		key = "ann_withdraw_done"
+	}
+	b.log.Info("announcement "+kind+" done", "id", id, "sent", c.Sent, "failed", c.Failed+c.Blocked)
+	b.sendPlain(ctx, a.ReportChat, loc.HTML(key, l10n.Data{"ID": id, "Sent": c.Sent, "Failed": c.Failed + c.Blocked}))
+	b.wakeFollow()
 }
 
 // localizerOf speaks a participant's language when they are not the one

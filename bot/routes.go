@@ -42,23 +42,26 @@ func (b *Bot) staffCommands() map[string]struct {
 		h    handler
 	}
 	return map[string]entry{
-		"adminhelp": {store.RoleOrganiser, b.adminHelp},
-		"staff":     {store.RoleOrganiser, b.staff},
-		"export":    {store.RoleOrganiser, b.export},
-		"history":   {store.RoleAdmin, b.history},
-		"edithelp":  {store.RoleAdmin, b.editHelp},
-		"move":      {store.RoleAdmin, b.edit},
-		"settime":   {store.RoleAdmin, b.edit},
-		"setvenue":  {store.RoleAdmin, b.edit},
-		"settitle":  {store.RoleAdmin, b.edit},
-		"cancel":    {store.RoleAdmin, b.edit},
-		"restore":   {store.RoleAdmin, b.edit},
-		"delete":    {store.RoleAdmin, b.edit},
-		"set":       {store.RoleAdmin, b.set},
-		"add":       {store.RoleAdmin, b.add},
-		"remove":    {store.RoleAdmin, b.remove},
-		"grant":     {store.RoleAdmin, b.grant},
-		"revoke":    {store.RoleAdmin, b.revoke},
+		"adminhelp":     {store.RoleOrganiser, b.adminHelp},
+		"announce":      {store.RoleOrganiser, b.announceCmd},
+		"announcements": {store.RoleOrganiser, b.announcementsCmd},
+		"delegate":      {store.RoleAdmin, b.delegate},
+		"staff":         {store.RoleOrganiser, b.staff},
+		"export":        {store.RoleOrganiser, b.export},
+		"history":       {store.RoleAdmin, b.history},
+		"edithelp":      {store.RoleAdmin, b.editHelp},
+		"move":          {store.RoleAdmin, b.edit},
+		"settime":       {store.RoleAdmin, b.edit},
+		"setvenue":      {store.RoleAdmin, b.edit},
+		"settitle":      {store.RoleAdmin, b.edit},
+		"cancel":        {store.RoleAdmin, b.edit},
+		"restore":       {store.RoleAdmin, b.edit},
+		"delete":        {store.RoleAdmin, b.edit},
+		"set":           {store.RoleAdmin, b.set},
+		"add":           {store.RoleAdmin, b.add},
+		"remove":        {store.RoleAdmin, b.remove},
+		"grant":         {store.RoleAdmin, b.grant},
+		"revoke":        {store.RoleAdmin, b.revoke},
 	}
 }
 
@@ -76,6 +79,10 @@ const (
 	cbUpload       = "upl"  // upl:<upload>:apply|confirm|cancel
 	cbUndo         = "undo" // undo:<change>
 	cbNotice       = "ntf"  // ntf:<change>:send|skip
+	cbAnnounce     = "ann"  // ann:<announcement>:<action>
+	cbAnnLang      = "anl"  // anl:<announcement>:add|fix:<language>
+	cbAnnAudience  = "ana"  // ana:<announcement>:a|l|c|g|r:<value>
+	cbAnnFix       = "anf"  // anf:<announcement>:<language>
 )
 
 // callbacks maps every button action to its handler and the number of
@@ -101,6 +108,10 @@ func (b *Bot) callbacks() map[string]struct {
 		cbUpload:       {2, b.uploadAction},
 		cbUndo:         {1, b.undo},
 		cbNotice:       {2, b.noticeAction},
+		cbAnnounce:     {2, b.announceAction},
+		cbAnnLang:      {3, b.annLanguage},
+		cbAnnAudience:  {3, b.annAudience},
+		cbAnnFix:       {2, b.annFix},
 	}
 }
 
@@ -129,6 +140,18 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 		return
 	}
 	r.msg = msg
+	name, args, isCommand := command(msg)
+	// What a staff member writes while an announcement asks for it (its
+	// text, a file, a time) is for the announcement; commands stay
+	// commands.
+	if !isCommand && r.may(store.RoleOrganiser) {
+		if a, err := b.store.Awaiting(r.ctx, r.user.ID); err == nil {
+			if err := r.loadProgramme(a.EventID); err == nil && r.prog != nil {
+				b.composeInput(r, a)
+				return
+			}
+		}
+	}
 	if msg.Location != nil {
 		if !r.may(store.RoleAdmin) {
 			b.freeText(r, "")
@@ -149,8 +172,7 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 		b.materialFile(r, msg)
 		return
 	}
-	name, args, ok := command(msg)
-	if !ok {
+	if !isCommand {
 		b.freeText(r, msg.Text)
 		return
 	}

@@ -50,7 +50,7 @@ func (r *request) refuse(what string) {
 }
 
 func (b *Bot) adminHelp(r *request) {
-	text := r.t("admin_help", nil)
+	text := r.t("admin_help", nil) + "\n\n" + r.t("announce_help", nil)
 	if r.may(store.RoleAdmin) {
 		text += "\n\n" + r.t("edit_help", nil)
 	}

@@ -15,7 +15,8 @@ import (
 // deepLink is what Telegram allows in a /start payload.
 var deepLink = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// start greets the person; a deep-link payload (/start <event code>)
+// start greets the person; a deep-link payload (/start <event code>, or
+// <event code>_<country>[_<group>] from a delegation's invitation link)
 // makes them follow that event.
 func (b *Bot) start(r *request) {
 	var notice string
@@ -23,10 +24,17 @@ func (b *Bot) start(r *request) {
 		r.args = "" // not a deep link Telegram would make: no event to look up
 	}
 	if r.args != "" {
-		id, err := b.store.EventByCode(r.ctx, r.args)
+		code, country, group, ok := invitation(r.args)
+		if !ok {
+			code = r.args // shown as it is in "not found"
+		}
+		id, err := b.store.EventByCode(r.ctx, code)
 		switch {
 		case err == nil:
 			r.part.EventID = id
+			if country != "" {
+				r.part.Country, r.part.Group = country, group
+			}
 			if err := b.store.SaveParticipant(r.ctx, r.part); err != nil {
 				r.fail(err)
 				return

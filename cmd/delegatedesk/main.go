@@ -36,6 +36,11 @@ const usage = `Usage:
   delegatedesk import FILE [--dry-run]        load a programme file (YAML or JSON)
   delegatedesk export [--format yaml|json] [--event CODE]
                                               print the programme
+  delegatedesk announce --to all|lang:ru|country:KZ|group:A|role:organiser
+                        --text-file F [--lang en] [--text-file-ru F2 ...]
+                        [--at TIME] [--event CODE]
+                                              queue an announcement for the bot; prints its id
+  delegatedesk announce --status ID           print an announcement's figures
 Every command takes --db PATH (default: DATABASE_URL, else delegatedesk.db).
 `
 
@@ -56,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.runImport(ctx, args)
 	case "export":
 		return env.runExport(ctx, args)
+	case "announce":
+		return env.runAnnounce(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -47,6 +47,7 @@ func (e *environment) runBot(ctx context.Context, args []string) error {
 		AdminIDs:        e.cfg.AdminIDs,
 		NoticeDelay:     2 * time.Minute,
 		Pace:            pace(e.cfg.BroadcastRate),
+		PaidBroadcast:   e.cfg.PaidBroadcast,
 		Logger:          e.log,
 	}, st, e.cat, e.answers)
 	if err != nil {

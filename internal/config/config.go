@@ -27,6 +27,10 @@ type Config struct {
 	// BroadcastRate is the messages a second sent to many delegates at
 	// once; a fifth of it stays free for replies.
 	BroadcastRate float64
+	// PaidBroadcast sends messages to many delegates with
+	// allow_paid_broadcast: Telegram then takes up to 1000 a second and
+	// charges Stars for those beyond 30.
+	PaidBroadcast bool
 }
 
 // DefaultBroadcastRate stays below Telegram's 30 messages a second.
@@ -79,11 +83,22 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", s))
 		}
 	}
+	if s := strings.TrimSpace(getenv("BROADCAST_PAID")); s != "" {
+		paid, err := strconv.ParseBool(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("BROADCAST_PAID: %q is not true or false", s))
+		}
+		c.PaidBroadcast = paid
+	}
 	if s := strings.TrimSpace(getenv("BROADCAST_RATE")); s != "" {
 		r, err := strconv.ParseFloat(s, 64)
 		// Telegram answers 429 above 30 a second unless broadcasts are paid for.
-		if err != nil || !(r > 0 && r <= 30) {
-			errs = append(errs, fmt.Errorf("BROADCAST_RATE: %q is not a number of messages a second from above 0 to 30", s))
+		limit := 30.0
+		if c.PaidBroadcast {
+			limit = 1000
+		}
+		if err != nil || !(r > 0 && r <= limit) {
+			errs = append(errs, fmt.Errorf("BROADCAST_RATE: %q is not a number of messages a second from above 0 to %g", s, limit))
 		}
 		c.BroadcastRate = r
 	}
@@ -108,6 +123,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("default_language", c.DefaultLanguage),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Float64("broadcast_rate", c.BroadcastRate),
+		slog.Bool("broadcast_paid", c.PaidBroadcast),
 	)
 }
 

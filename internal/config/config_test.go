@@ -27,6 +27,11 @@ func TestFromEnv(t *testing.T) {
 		{"every mistake at once", map[string]string{
 			"ADMIN_IDS": "@organiser", "ORGANISERS_CHAT_ID": "group", "DEFAULT_LANGUAGE": "xx", "LOG_LEVEL": "loud", "BROADCAST_RATE": "50",
 		}, nil, []string{"ADMIN_IDS", "ORGANISERS_CHAT_ID", "DEFAULT_LANGUAGE", "LOG_LEVEL", "BROADCAST_RATE"}},
+		{"paid broadcasts go faster", map[string]string{"BROADCAST_PAID": "true", "BROADCAST_RATE": "500"}, func(c Config) bool {
+			return c.PaidBroadcast && c.BroadcastRate == 500
+		}, nil},
+		{"unpaid broadcasts stay under 30", map[string]string{"BROADCAST_PAID": "false", "BROADCAST_RATE": "500"}, nil, []string{"BROADCAST_RATE"}},
+		{"paid must be a boolean", map[string]string{"BROADCAST_PAID": "sometimes"}, nil, []string{"BROADCAST_PAID"}},
 		{"rate must be positive", map[string]string{"BROADCAST_RATE": "0"}, nil, []string{"BROADCAST_RATE"}},
 		{"rate must be a number", map[string]string{"BROADCAST_RATE": "fast"}, nil, []string{"BROADCAST_RATE"}},
 	}

@@ -36,7 +36,8 @@ func (f *limitedTelegram) second() time.Duration {
 	return time.Duration(float64(time.Second) / f.scale)
 }
 
-func (f *limitedTelegram) Send(ctx context.Context, chatID int64, html string) error {
+func (f *limitedTelegram) Send(ctx context.Context, m store.Outgoing) (int, error) {
+	chatID := m.ChatID
 	f.mu.Lock()
 	now := time.Now()
 	sec := f.second()
@@ -50,11 +51,11 @@ func (f *limitedTelegram) Send(ctx context.Context, chatID int64, html string) e
 			f.lateMany++
 		}
 		f.mu.Unlock()
-		return &RetryAfterError{After: sec}
+		return 0, &RetryAfterError{After: sec}
 	}
 	if chatID%50 == 0 {
 		f.mu.Unlock()
-		return ErrBlocked
+		return 0, ErrBlocked
 	}
 	f.recent = append(f.recent, now)
 	f.chatLast[chatID] = now
@@ -65,7 +66,7 @@ func (f *limitedTelegram) Send(ctx context.Context, chatID int64, html string) e
 	if f.onSend != nil {
 		f.onSend(n)
 	}
-	return nil
+	return n, nil
 }
 
 func benchScale(b *testing.B) float64 {

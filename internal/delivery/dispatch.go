@@ -14,23 +14,42 @@ import (
 // Outbox is where messages wait until they are sent.
 type Outbox interface {
 	Claim(ctx context.Context, sender string, now time.Time, lease time.Duration, limit int) ([]store.Outgoing, error)
-	Settle(ctx context.Context, id int64, state, reason string, at time.Time) error
+	Settle(ctx context.Context, id int64, state, reason string, at time.Time, messageID int) error
 	Retry(ctx context.Context, id int64, at time.Time, reason string) error
+	Retarget(ctx context.Context, id, chatID int64) error
 	Recover(ctx context.Context, sender string) (int, error)
 	Counts(ctx context.Context, job string) (store.JobCounts, error)
 	MarkBlocked(ctx context.Context, chatID int64) error
 }
 
-// Sender sends one message. Its error tells what to do next: a
-// *RetryAfterError or *RejectedError, ErrBlocked, or anything else for a
-// passing failure (a 5xx, the network) worth trying again.
+// Sender does what one outgoing message says (send, edit, delete) and
+// returns the id of the message sent. Its error tells what to do next: a
+// *RetryAfterError, *RejectedError or *MovedError, ErrBlocked,
+// ErrUnauthorized, or anything else for a passing failure (a 5xx, the
+// network) worth trying again.
 type Sender interface {
-	Send(ctx context.Context, chatID int64, html string) error
+	Send(ctx context.Context, m store.Outgoing) (messageID int, err error)
 }
 
 // ErrBlocked means the chat refuses the bot (blocked, deactivated, kicked):
 // the message is never retried.
 var ErrBlocked = errors.New("delivery: the chat refuses the bot")
+
+// ErrUnauthorized means Telegram does not know the bot (401, 404: the token
+// was revoked or is wrong). No message is at fault: every send waits
+// UnauthorizedPause and the message is tried again.
+var ErrUnauthorized = errors.New("delivery: telegram refuses the bot's token")
+
+// UnauthorizedPause is how long sending stops after ErrUnauthorized.
+const UnauthorizedPause = time.Minute
+
+// MovedError is a group that became a supergroup: the message goes to
+// ChatID instead, once.
+type MovedError struct{ ChatID int64 }
+
+func (e *MovedError) Error() string {
+	return fmt.Sprintf("delivery: the group is now chat %d", e.ChatID)
+}
 
 // RetryAfterError is Telegram's 429: every send waits After, then the
 // message is tried again.
@@ -234,22 +253,30 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	// A send is not cut off by a shutdown: Telegram may take a message
 	// whose answer never arrived, and the retry would be a second copy.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	err := d.send.Send(sctx, m.ChatID, m.HTML)
+	msgID, err := d.send.Send(sctx, m)
 	cancel()
 	// Record the outcome even when shutting down: the message went.
 	rec := context.WithoutCancel(ctx)
 	now := d.opt.Now()
 	var retryAfter *RetryAfterError
 	var rejected *RejectedError
+	var moved *MovedError
 	var serr error
 	switch {
 	case err == nil:
-		serr = d.outbox.Settle(rec, m.ID, store.StateSent, "", now)
+		serr = d.outbox.Settle(rec, m.ID, store.StateSent, "", now, msgID)
 	case errors.Is(err, ErrBlocked):
-		serr = errors.Join(d.outbox.Settle(rec, m.ID, store.StateBlocked, err.Error(), now), d.outbox.MarkBlocked(rec, m.ChatID))
+		serr = errors.Join(d.outbox.Settle(rec, m.ID, store.StateBlocked, err.Error(), now, 0), d.outbox.MarkBlocked(rec, m.ChatID))
 	case errors.As(err, &rejected):
 		d.opt.Log.Warn("delivery: rejected", "job", m.Job, "chat", m.ChatID, "reason", rejected.Reason)
-		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, rejected.Reason, now)
+		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, rejected.Reason, now, 0)
+	case errors.As(err, &moved) && m.Attempts < d.opt.MaxAttempts:
+		d.opt.Log.Info("delivery: group moved", "from", m.ChatID, "to", moved.ChatID)
+		serr = d.outbox.Retarget(rec, m.ID, moved.ChatID)
+	case errors.Is(err, ErrUnauthorized) && m.Attempts < 4*d.opt.MaxAttempts:
+		d.opt.Log.Error("delivery: telegram refuses the token; sending waits", "pause", UnauthorizedPause)
+		d.pacer.Pause(UnauthorizedPause)
+		serr = d.outbox.Retry(rec, m.ID, now.Add(UnauthorizedPause), err.Error())
 	case errors.As(err, &retryAfter) && m.Attempts < 4*d.opt.MaxAttempts:
 		// Telegram's own pushback is no fault of the message: it gets more
 		// tries than a failing one, though not endless ones.
@@ -258,7 +285,7 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		serr = d.outbox.Retry(rec, m.ID, now.Add(retryAfter.After), err.Error())
 	case m.Attempts >= d.opt.MaxAttempts:
 		d.opt.Log.Warn("delivery: giving up", "job", m.Job, "chat", m.ChatID, "attempts", m.Attempts, "err", err)
-		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, err.Error(), now)
+		serr = d.outbox.Settle(rec, m.ID, store.StateFailed, err.Error(), now, 0)
 	default:
 		serr = d.outbox.Retry(rec, m.ID, now.Add(d.opt.Backoff<<(m.Attempts-1)), err.Error())
 	}

@@ -18,14 +18,16 @@ type fakeSender struct {
 	got      map[int64]int     // chat → copies received
 	script   map[int64][]error // chat → errors to answer, one per try
 	calls    int
-	afterRun func(calls int) // called after each send, outside the lock
+	last     map[int64]store.Outgoing // chat → the last message that arrived
+	afterRun func(calls int)          // called after each send, outside the lock
 }
 
 func newFakeSender() *fakeSender {
-	return &fakeSender{got: map[int64]int{}, script: map[int64][]error{}}
+	return &fakeSender{got: map[int64]int{}, script: map[int64][]error{}, last: map[int64]store.Outgoing{}}
 }
 
-func (f *fakeSender) Send(ctx context.Context, chatID int64, html string) error {
+func (f *fakeSender) Send(ctx context.Context, m store.Outgoing) (int, error) {
+	chatID := m.ChatID
 	f.mu.Lock()
 	var err error
 	if s := f.script[chatID]; len(s) > 0 {
@@ -35,6 +37,7 @@ func (f *fakeSender) Send(ctx context.Context, chatID int64, html string) error 
 	}
 	if err == nil {
 		f.got[chatID]++
+		f.last[chatID] = m
 	}
 	f.calls++
 	calls := f.calls
@@ -42,7 +45,10 @@ func (f *fakeSender) Send(ctx context.Context, chatID int64, html string) error 
 	if f.afterRun != nil {
 		f.afterRun(calls)
 	}
-	return err
+	if err != nil {
+		return 0, err
+	}
+	return 1000 + calls, nil
 }
 
 func testStore(t *testing.T) (*store.Store, string) {
@@ -194,11 +200,11 @@ type dying struct {
 	ctx context.Context
 }
 
-func (d *dying) Settle(ctx context.Context, id int64, state, reason string, at time.Time) error {
+func (d *dying) Settle(ctx context.Context, id int64, state, reason string, at time.Time, messageID int) error {
 	if d.ctx.Err() != nil {
 		return d.ctx.Err()
 	}
-	return d.Store.Settle(ctx, id, state, reason, at)
+	return d.Store.Settle(ctx, id, state, reason, at, messageID)
 }
 
 // TestDispatcherDrained: once Drained returns, what was enqueued before it

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/delegatedesk/delegatedesk/internal/tghtml"
 )
 
 // BotUser is the bot's own account as getMe reports it.
@@ -58,7 +60,7 @@ type Message struct {
 	// HTML is the text or caption as sent; Text is what the reader sees.
 	HTML    string
 	Text    string
-	Links   []Link
+	Links   []tghtml.Link
 	Buttons [][]Button
 	Venue   *Venue
 	// File is the file_id or URL of a document, photo or video.
@@ -95,6 +97,9 @@ type Server struct {
 	users     map[int64]User
 	blocked   map[int64]bool
 	throttled map[int64]int // chat → sends still to answer 429
+	failing   map[int64]int // chat → sends still to answer 500
+	migrated  map[int64]int64
+	groups    map[int64]bool
 	nextCB    int
 	seq       int64
 	files     map[string][]byte // file_id → content, of files users sent
@@ -114,6 +119,9 @@ func New(token string) *Server {
 		users:     map[int64]User{},
 		blocked:   map[int64]bool{},
 		throttled: map[int64]int{},
+		failing:   map[int64]int{},
+		migrated:  map[int64]int64{},
+		groups:    map[int64]bool{},
 		files:     map[string][]byte{},
 	}
 }
@@ -144,9 +152,35 @@ func (s *Server) SendText(user User, text string) int64 {
 	}
 	if strings.HasPrefix(text, "/") {
 		cmd, _, _ := strings.Cut(text, " ")
-		msg["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": utf16Len(cmd)}}
+		msg["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": tghtml.Len(cmd)}}
 	}
 	return s.queueMessage(user, msg)
+}
+
+// Entity is formatting a user gave part of a message in their app;
+// Offset and Length count UTF-16 units.
+type Entity struct {
+	Type           string `json:"type"`
+	Offset, Length int
+	URL            string `json:"url,omitempty"`
+}
+
+// SendFormatted queues a private message from user with formatting, as
+// Telegram delivers what was made bold or linked in the app.
+func (s *Server) SendFormatted(user User, text string, entities ...Entity) int64 {
+	es := make([]map[string]any, len(entities))
+	for i, e := range entities {
+		es[i] = map[string]any{"type": e.Type, "offset": e.Offset, "length": e.Length}
+		if e.URL != "" {
+			es[i]["url"] = e.URL
+		}
+	}
+	return s.queueMessage(user, map[string]any{
+		"chat":     map[string]any{"id": user.ID, "type": "private", "first_name": user.FirstName},
+		"from":     user,
+		"text":     text,
+		"entities": es,
+	})
 }
 
 func (s *Server) queueMessage(user User, msg map[string]any) int64 {
@@ -224,7 +258,7 @@ func (s *Server) SendReplyToForward(user User, text string, from User, hidden bo
 	}
 	if strings.HasPrefix(text, "/") {
 		cmd, _, _ := strings.Cut(text, " ")
-		msg["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": utf16Len(cmd)}}
+		msg["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": tghtml.Len(cmd)}}
 	}
 	return s.queueMessage(user, msg)
 }
@@ -286,6 +320,30 @@ func (s *Server) Throttle(chatID int64, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.throttled[chatID] += n
+}
+
+// Fail makes the next n sends to the chat answer 500, as Telegram does
+// when it has trouble of its own.
+func (s *Server) Fail(chatID int64, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing[chatID] += n
+}
+
+// Group makes a group chat the bot is a member of.
+func (s *Server) Group(chatID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups[chatID] = true
+}
+
+// Migrate turns a group into the supergroup to: messages to the group
+// answer 400 with migrate_to_chat_id, as Telegram does.
+func (s *Server) Migrate(group, to int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.migrated[group] = to
+	s.groups[to] = true
 }
 
 // Messages returns copies of the messages the bot sent to a chat, oldest first.
@@ -352,6 +410,7 @@ type apiError struct {
 	code       int
 	desc       string
 	retryAfter int
+	migrateTo  int64
 }
 
 func (e *apiError) Error() string { return e.desc }
@@ -407,6 +466,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if e.retryAfter > 0 {
 			resp["parameters"] = map[string]any{"retry_after": e.retryAfter}
 		}
+		if e.migrateTo != 0 {
+			resp["parameters"] = map[string]any{"migrate_to_chat_id": e.migrateTo}
+		}
 		writeJSON(w, e.code, resp)
 		return
 	}
@@ -437,6 +499,8 @@ func (s *Server) call(ctx context.Context, method string, form func(string) stri
 		return s.getFile(form)
 	case "editMessageText":
 		return s.edit(form)
+	case "editMessageCaption":
+		return s.editCaption(form)
 	case "editMessageReplyMarkup":
 		return s.editMarkup(form)
 	case "deleteMessage":
@@ -492,7 +556,14 @@ func (s *Server) chat(form func(string) string) (int64, error) {
 		s.throttled[id]--
 		return 0, &apiError{code: http.StatusTooManyRequests, desc: "Too Many Requests: retry after 1", retryAfter: 1}
 	}
-	if _, ok := s.users[id]; !ok {
+	if s.failing[id] > 0 {
+		s.failing[id]--
+		return 0, &apiError{code: http.StatusInternalServerError, desc: "Internal Server Error"}
+	}
+	if to, ok := s.migrated[id]; ok {
+		return 0, &apiError{code: http.StatusBadRequest, desc: "Bad Request: group chat was upgraded to a supergroup chat", migrateTo: to}
+	}
+	if _, ok := s.users[id]; !ok && !s.groups[id] {
 		return 0, badRequest("chat not found")
 	}
 	return id, nil
@@ -573,13 +644,13 @@ func fillText(m *Message, text, parseMode string, limit int, required bool) erro
 	plain := text
 	if parseMode == "HTML" {
 		var err error
-		if plain, m.Links, err = ParseHTML(text); err != nil {
+		if plain, m.Links, err = tghtml.Parse(text); err != nil {
 			return badRequest("%v", err)
 		}
 	} else if parseMode != "" {
 		return badRequest("unsupported parse_mode %q", parseMode)
 	}
-	n := utf16Len(strings.TrimSpace(plain))
+	n := tghtml.Len(strings.TrimSpace(plain))
 	if required && n == 0 {
 		return badRequest("message text is empty")
 	}
@@ -629,7 +700,7 @@ func messageResult(m *Message) map[string]any {
 	}
 }
 
-func (s *Server) find(form func(string) string) (*Message, error) {
+func (s *Server) find(form func(string) string, verb ...string) (*Message, error) {
 	chatID, err := s.chat(form)
 	if err != nil {
 		return nil, err
@@ -639,6 +710,9 @@ func (s *Server) find(form func(string) string) (*Message, error) {
 		if m.ChatID == chatID && m.ID == id && !m.Deleted {
 			return m, nil
 		}
+	}
+	if len(verb) > 0 {
+		return nil, badRequest("message to %s not found", verb[0])
 	}
 	return nil, badRequest("message to edit not found")
 }
@@ -666,6 +740,28 @@ func (s *Server) edit(form func(string) string) (any, error) {
 	return messageResult(m), nil
 }
 
+func (s *Server) editCaption(form func(string) string) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.find(form)
+	if err != nil {
+		return nil, err
+	}
+	if m.File == "" {
+		return nil, badRequest("there is no caption in the message to edit")
+	}
+	next := &Message{}
+	if err := fillText(next, form("caption"), form("parse_mode"), 1024, false); err != nil {
+		return nil, err
+	}
+	if form("caption") == m.HTML {
+		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+	}
+	m.HTML, m.Text, m.Links, m.Edited = form("caption"), next.Text, next.Links, true
+	s.touch(m)
+	return messageResult(m), nil
+}
+
 func (s *Server) editMarkup(form func(string) string) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -689,7 +785,7 @@ func equalButtons(a, b [][]Button) bool {
 func (s *Server) delete(form func(string) string) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.find(form)
+	m, err := s.find(form, "delete")
 	if err != nil {
 		return nil, err
 	}
@@ -705,7 +801,7 @@ func (s *Server) answer(form func(string) string) (any, error) {
 	if !ok || c.Answered {
 		return nil, badRequest("query is too old and response timeout expired or query ID is invalid")
 	}
-	if utf16Len(form("text")) > 200 {
+	if tghtml.Len(form("text")) > 200 {
 		return nil, badRequest("text is too long")
 	}
 	c.Answered, c.Text, c.Alert = true, form("text"), form("show_alert") == "true"
@@ -726,7 +822,7 @@ func (s *Server) setCommands(form func(string) string) (any, error) {
 		if !commandName.MatchString(c["command"]) {
 			return nil, badRequest("BOT_COMMAND_INVALID")
 		}
-		if n := utf16Len(c["description"]); n < 1 || n > 256 {
+		if n := tghtml.Len(c["description"]); n < 1 || n > 256 {
 			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
 		}
 	}
@@ -755,7 +851,7 @@ func (s *Server) setCommands(form func(string) string) (any, error) {
 }
 
 func (s *Server) setText(method string, form func(string) string, field string, limit int) (any, error) {
-	if utf16Len(form(field)) > limit {
+	if tghtml.Len(form(field)) > limit {
 		return nil, badRequest("%s is too long", field)
 	}
 	lang := form("language_code")

@@ -186,6 +186,50 @@ var migrations = []*gormigrate.Migration{
 			return tx.Exec("ALTER TABLE participants ADD COLUMN blocked boolean NOT NULL DEFAULT false").Error
 		},
 	},
+	{
+		ID: "0007-announcements",
+		Migrate: func(tx *gorm.DB) error {
+			type announcement struct {
+				ID          int64  `gorm:"primaryKey"`
+				EventID     int64  `gorm:"not null;index"`
+				Sender      string `gorm:"size:32;not null"`
+				Author      int64  `gorm:"not null;index:announcements_author_state,priority:1"`
+				ReportChat  int64  `gorm:"not null"`
+				ProgressMsg int    `gorm:"not null"`
+				Audience    string `gorm:"size:80;not null"`
+				Versions    string `gorm:"not null"`
+				MediaKind   string `gorm:"size:16;not null"`
+				MediaID     string `gorm:"not null"`
+				SendAt      *time.Time
+				State       string `gorm:"size:16;not null;index:announcements_author_state,priority:2"`
+				Awaiting    string `gorm:"size:32;not null"`
+				PendingHTML string `gorm:"not null"`
+				Recipients  int    `gorm:"not null"`
+				Corrections int    `gorm:"not null"`
+				Reported    bool   `gorm:"not null"`
+				CreatedAt   time.Time
+				StartedAt   *time.Time
+				FinishedAt  *time.Time
+			}
+			if err := tx.Migrator().CreateTable(&announcement{}); err != nil {
+				return err
+			}
+			for _, stmt := range []string{
+				"ALTER TABLE participants ADD COLUMN country varchar(2) NOT NULL DEFAULT ''",
+				"ALTER TABLE participants ADD COLUMN group_name varchar(48) NOT NULL DEFAULT ''",
+				"ALTER TABLE outgoings ADD COLUMN op varchar(8) NOT NULL DEFAULT 'send'",
+				"ALTER TABLE outgoings ADD COLUMN variant varchar(8) NOT NULL DEFAULT ''",
+				"ALTER TABLE outgoings ADD COLUMN media_kind varchar(16) NOT NULL DEFAULT ''",
+				"ALTER TABLE outgoings ADD COLUMN media_id text NOT NULL DEFAULT ''",
+				"ALTER TABLE outgoings ADD COLUMN message_id bigint NOT NULL DEFAULT 0",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
 }
 
 func migrate(db *gorm.DB) error {

@@ -11,36 +11,67 @@ import (
 
 // States of an outgoing message. A message is pending until a sender
 // claims it; it is sending while that sender holds its lease; then sent,
-// blocked (the chat refuses the bot: never retried) or failed.
+// blocked (the chat refuses the bot: never retried) or failed. A pending
+// message may be held (its job is paused) or cancelled.
 const (
-	StatePending = "pending"
-	StateSending = "sending"
-	StateSent    = "sent"
-	StateBlocked = "blocked"
-	StateFailed  = "failed"
+	StatePending   = "pending"
+	StateSending   = "sending"
+	StateSent      = "sent"
+	StateBlocked   = "blocked"
+	StateFailed    = "failed"
+	StateHeld      = "held"
+	StateCancelled = "cancelled"
+)
+
+// What an outgoing message does to its chat.
+const (
+	OpSend   = "send"   // a new message
+	OpEdit   = "edit"   // new text for the message MessageID
+	OpDelete = "delete" // removes the message MessageID
 )
 
 // Outgoing is one message to one chat, part of a job (a notice, an
-// announcement). A job reaches a chat at most once.
+// announcement, its correction). A job reaches a chat at most once.
 type Outgoing struct {
-	ID       int64
-	Job      string
-	ChatID   int64
-	HTML     string
-	Attempts int // claims so far, this one included
+	ID     int64
+	Job    string
+	ChatID int64
+	// Op is OpSend (the default), OpEdit or OpDelete.
+	Op   string
+	HTML string
+	// Variant is the language of the version sent, so that a correction
+	// of one version reaches exactly its copies.
+	Variant string
+	// MediaKind ("document", "photo") and MediaID (a file_id) make the
+	// message a file with HTML as its caption.
+	MediaKind, MediaID string
+	// MessageID is the message edited or deleted, or once sent, the
+	// message it became.
+	MessageID int
+	Attempts  int // claims so far, this one included
 }
 
 type outgoingRow struct {
 	ID         int64 `gorm:"primaryKey"`
 	Job        string
 	ChatID     int64
+	Op         string
 	HTML       string
+	Variant    string
+	MediaKind  string
+	MediaID    string
+	MessageID  int
 	State      string
 	LeaseUntil time.Time
 	Attempts   int
 	Reason     string
 	CreatedAt  time.Time
 	SentAt     *time.Time
+}
+
+func (r outgoingRow) outgoing() Outgoing {
+	return Outgoing{ID: r.ID, Job: r.Job, ChatID: r.ChatID, Op: r.Op, HTML: r.HTML, Variant: r.Variant,
+		MediaKind: r.MediaKind, MediaID: r.MediaID, MessageID: r.MessageID, Attempts: r.Attempts}
 }
 
 func (outgoingRow) TableName() string { return "outgoings" }
@@ -55,7 +86,11 @@ const enqueueBatch = 500
 func (s *Store) Enqueue(ctx context.Context, msgs []Outgoing) (int, error) {
 	rows := make([]outgoingRow, len(msgs))
 	for i, m := range msgs {
-		rows[i] = outgoingRow{Job: m.Job, ChatID: m.ChatID, HTML: m.HTML, State: StatePending, LeaseUntil: time.Time{}.UTC()}
+		if m.Op == "" {
+			m.Op = OpSend
+		}
+		rows[i] = outgoingRow{Job: m.Job, ChatID: m.ChatID, Op: m.Op, HTML: m.HTML, Variant: m.Variant,
+			MediaKind: m.MediaKind, MediaID: m.MediaID, MessageID: m.MessageID, State: StatePending, LeaseUntil: time.Time{}.UTC()}
 	}
 	var added int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -112,18 +147,23 @@ func (s *Store) Claim(ctx context.Context, sender string, now time.Time, lease t
 	}
 	out := make([]Outgoing, len(rows))
 	for i, r := range rows {
-		out[i] = Outgoing{ID: r.ID, Job: r.Job, ChatID: r.ChatID, HTML: r.HTML, Attempts: r.Attempts + 1}
+		out[i] = r.outgoing()
+		out[i].Attempts++
 	}
 	return out, nil
 }
 
-// Settle records how a claimed message ended: StateSent, StateBlocked or
-// StateFailed with its reason.
-func (s *Store) Settle(ctx context.Context, id int64, state, reason string, at time.Time) error {
+// Settle records how a claimed message ended: StateSent (with the message
+// it became, for a later correction), StateBlocked or StateFailed with its
+// reason.
+func (s *Store) Settle(ctx context.Context, id int64, state, reason string, at time.Time, messageID int) error {
 	fields := map[string]any{"state": state, "reason": reason}
 	switch state {
 	case StateSent:
 		fields["sent_at"] = at.UTC()
+		if messageID != 0 {
+			fields["message_id"] = messageID
+		}
 	case StateBlocked, StateFailed:
 	default:
 		return fmt.Errorf("store: settle outgoing %d: unknown state %q", id, state)
@@ -155,13 +195,30 @@ func (s *Store) Recover(ctx context.Context, sender string) (int, error) {
 	return int(res.RowsAffected), nil
 }
 
-// JobCounts are a job's messages by state; Pending includes those being sent.
+// Retarget moves a claimed message to the chat a group became (a
+// supergroup) and gives it back, to be sent there at once.
+func (s *Store) Retarget(ctx context.Context, id, chatID int64) error {
+	err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("id = ? AND state = ?", id, StateSending).
+		Updates(map[string]any{"chat_id": chatID, "state": StatePending, "lease_until": time.Time{}}).Error
+	if err != nil {
+		return fmt.Errorf("store: retarget outgoing %d: %w", id, err)
+	}
+	return nil
+}
+
+// JobCounts are a job's messages by state; Pending includes those being
+// sent, Held those of a paused job.
 type JobCounts struct {
-	Pending, Sent, Blocked, Failed int
+	Pending, Held, Sent, Blocked, Failed, Cancelled int
 }
 
 // Done reports whether nothing of the job is left to send.
-func (c JobCounts) Done() bool { return c.Pending == 0 }
+func (c JobCounts) Done() bool { return c.Pending == 0 && c.Held == 0 }
+
+// Total is every message of the job.
+func (c JobCounts) Total() int {
+	return c.Pending + c.Held + c.Sent + c.Blocked + c.Failed + c.Cancelled
+}
 
 // Counts returns a job's figures.
 func (s *Store) Counts(ctx context.Context, job string) (JobCounts, error) {
@@ -184,7 +241,66 @@ func (s *Store) Counts(ctx context.Context, job string) (JobCounts, error) {
 			c.Blocked = r.N
 		case StateFailed:
 			c.Failed = r.N
+		case StateHeld:
+			c.Held = r.N
+		case StateCancelled:
+			c.Cancelled = r.N
 		}
 	}
 	return c, nil
+}
+
+// Hold pauses a job: its messages not yet claimed wait until Release.
+func (s *Store) Hold(ctx context.Context, job string) (int, error) {
+	return s.restate(ctx, job, []string{StatePending}, StateHeld)
+}
+
+// Release resumes a job that Hold paused.
+func (s *Store) Release(ctx context.Context, job string) (int, error) {
+	return s.restate(ctx, job, []string{StateHeld}, StatePending)
+}
+
+// CancelJob drops a job's messages not yet claimed; those in flight still
+// go.
+func (s *Store) CancelJob(ctx context.Context, job string) (int, error) {
+	return s.restate(ctx, job, []string{StatePending, StateHeld}, StateCancelled)
+}
+
+func (s *Store) restate(ctx context.Context, job string, from []string, to string) (int, error) {
+	res := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("job = ? AND state IN ?", job, from).Update("state", to)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: job %s to %s: %w", job, to, res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// Revise gives a job's messages of one variant not yet claimed a new text.
+func (s *Store) Revise(ctx context.Context, job, variant, html string) (int, error) {
+	res := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("job = ? AND variant = ? AND state IN ?", job, variant, []string{StatePending, StateHeld}).
+		Update("html", html)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: revise job %s: %w", job, res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+// FollowUp makes job newJob of one op (OpEdit with html, or OpDelete) on
+// every message job sent — of one variant, or of all when variant is "".
+// It is one statement, however many copies there are, and adds nothing
+// twice when repeated.
+func (s *Store) FollowUp(ctx context.Context, job, newJob, op, variant, html string) (int, error) {
+	q := `INSERT INTO outgoings (job, chat_id, op, html, variant, media_kind, media_id, message_id, state, lease_until, attempts, reason, created_at)
+		SELECT ?, chat_id, ?, ?, variant, media_kind, media_id, message_id, ?, ?, 0, '', ? FROM outgoings
+		WHERE job = ? AND state = ? AND message_id <> 0`
+	args := []any{newJob, op, html, StatePending, time.Time{}.UTC(), time.Now().UTC(), job, StateSent}
+	if variant != "" {
+		q += " AND variant = ?"
+		args = append(args, variant)
+	}
+	q += " ON CONFLICT DO NOTHING"
+	res := s.db.WithContext(ctx).Exec(q, args...)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: %s of job %s: %w", op, job, res.Error)
+	}
+	return int(res.RowsAffected), nil
 }

@@ -43,13 +43,13 @@ func TestOutbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(s.Settle(ctx, first[0].ID, StateSent, "", now))
-	must(s.Settle(ctx, first[1].ID, StateBlocked, "Forbidden: bot was blocked by the user", now))
+	must(s.Settle(ctx, first[0].ID, StateSent, "", now, 0))
+	must(s.Settle(ctx, first[1].ID, StateBlocked, "Forbidden: bot was blocked by the user", now, 0))
 	must(s.Retry(ctx, first[2].ID, now.Add(2*time.Second), "Too Many Requests")) // 429
 	if b, _ := s.Claim(ctx, "t", now.Add(time.Second), lease, 1); b[0].ChatID == 3 {
 		t.Error("a message given back for later was claimed before its time")
 	}
-	if err := s.Settle(ctx, first[0].ID, "lost", "", now); err == nil {
+	if err := s.Settle(ctx, first[0].ID, "lost", "", now, 0); err == nil {
 		t.Error("an unknown state was accepted")
 	}
 
@@ -86,7 +86,7 @@ func TestOutbox(t *testing.T) {
 			if m.ChatID == 1 && m.Job == "t:notice:7" || m.ChatID == 2 {
 				t.Fatalf("settled message claimed again: %+v", m)
 			}
-			must(s.Settle(ctx, m.ID, StateSent, "", now))
+			must(s.Settle(ctx, m.ID, StateSent, "", now, 0))
 		}
 	}
 	if c, _ := s.Counts(ctx, "t:notice:7"); !c.Done() || c.Sent != 1199 {

@@ -25,6 +25,9 @@ type Participant struct {
 	// Blocked is set when Telegram refused a message to them (they blocked
 	// the bot); writing to the bot again clears it.
 	Blocked bool
+	// Country (ISO 3166 alpha-2) and Group are the delegation and group
+	// they belong to, from their invitation link or an admin.
+	Country, Group string
 }
 
 type participantRow struct {
@@ -35,6 +38,8 @@ type participantRow struct {
 	Language         string
 	EventID          *int64
 	Blocked          bool
+	Country          string
+	GroupName        string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -52,24 +57,28 @@ func (s *Store) Participant(ctx context.Context, userID int64) (Participant, err
 	if err != nil {
 		return Participant{}, fmt.Errorf("store: participant %d: %w", userID, err)
 	}
-	p := Participant{UserID: r.UserID, ChatID: r.ChatID, FirstName: r.FirstName,
-		TelegramLanguage: r.TelegramLanguage, Language: r.Language, Blocked: r.Blocked}
+	return r.participant(), nil
+}
+
+func (r participantRow) participant() Participant {
+	p := Participant{UserID: r.UserID, ChatID: r.ChatID, FirstName: r.FirstName, TelegramLanguage: r.TelegramLanguage,
+		Language: r.Language, Blocked: r.Blocked, Country: r.Country, Group: r.GroupName}
 	if r.EventID != nil {
 		p.EventID = *r.EventID
 	}
-	return p, nil
+	return p
 }
 
 // SaveParticipant creates or updates a participant.
 func (s *Store) SaveParticipant(ctx context.Context, p Participant) error {
 	r := participantRow{UserID: p.UserID, ChatID: p.ChatID, FirstName: p.FirstName,
-		TelegramLanguage: p.TelegramLanguage, Language: p.Language, Blocked: p.Blocked}
+		TelegramLanguage: p.TelegramLanguage, Language: p.Language, Blocked: p.Blocked, Country: p.Country, GroupName: p.Group}
 	if p.EventID != 0 {
 		r.EventID = &p.EventID
 	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"chat_id", "first_name", "telegram_language", "language", "event_id", "blocked", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"chat_id", "first_name", "telegram_language", "language", "event_id", "blocked", "country", "group_name", "updated_at"}),
 	}).Create(&r).Error
 	if err != nil {
 		return fmt.Errorf("store: save participant %d: %w", p.UserID, err)
@@ -105,10 +114,7 @@ func (s *Store) Audience(ctx context.Context, eventID int64) ([]Participant, err
 	}
 	out := make([]Participant, len(rows))
 	for i, r := range rows {
-		out[i] = Participant{UserID: r.UserID, ChatID: r.ChatID, FirstName: r.FirstName, TelegramLanguage: r.TelegramLanguage, Language: r.Language}
-		if r.EventID != nil {
-			out[i].EventID = *r.EventID
-		}
+		out[i] = r.participant()
 	}
 	return out, nil
 }

@@ -1,4 +1,7 @@
-package localapi
+// Package tghtml reads Telegram's HTML (parse_mode HTML) the way Telegram
+// does, so that a message is known to be accepted, and how long it is,
+// before it is sent.
+package tghtml
 
 import (
 	"errors"
@@ -18,11 +21,11 @@ var allowedTags = map[string]bool{
 	"a": true, "code": true, "pre": true, "blockquote": true, "tg-emoji": true,
 }
 
-// ParseHTML checks text the way Telegram does for parse_mode HTML and returns
+// Parse checks text the way Telegram does for parse_mode HTML and returns
 // what a reader sees: the text without tags and entities, and its links.
 // Like Telegram, it rejects unknown tags, unbalanced tags and a bare '<' or
 // '&' — the marks of text that was not escaped.
-func ParseHTML(s string) (plain string, links []Link, err error) {
+func Parse(s string) (plain string, links []Link, err error) {
 	var b strings.Builder
 	type open struct {
 		tag, href string
@@ -98,7 +101,7 @@ func attr(attrs, name string) (string, bool) {
 	if j < 0 {
 		return "", false
 	}
-	plain, _, err := ParseHTML(v[:j])
+	plain, _, err := Parse(v[:j])
 	return plain, err == nil
 }
 
@@ -126,5 +129,5 @@ func entity(name string) (string, bool) {
 	return "", false
 }
 
-// utf16Len counts text the way Telegram's length limits do.
-func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+// Len counts text the way Telegram's length limits do.
+func Len(s string) int { return len(utf16.Encode([]rune(s))) }

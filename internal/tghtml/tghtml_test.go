@@ -1,8 +1,8 @@
-package localapi
+package tghtml
 
 import "testing"
 
-func TestParseHTML(t *testing.T) {
+func TestParse(t *testing.T) {
 	tests := []struct {
 		in, plain string
 		ok        bool
@@ -20,9 +20,9 @@ func TestParseHTML(t *testing.T) {
 		{"&nbsp;", "", false},
 	}
 	for _, tt := range tests {
-		plain, _, err := ParseHTML(tt.in)
+		plain, _, err := Parse(tt.in)
 		if (err == nil) != tt.ok || plain != tt.plain {
-			t.Errorf("ParseHTML(%q) = %q, %v; want %q, ok=%v", tt.in, plain, err, tt.plain, tt.ok)
+			t.Errorf("Parse(%q) = %q, %v; want %q, ok=%v", tt.in, plain, err, tt.plain, tt.ok)
 		}
 	}
 }
