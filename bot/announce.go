@@ -51,13 +51,7 @@ func (b *Bot) announceCmd(r *request) {
 		return
 	case r.args == "":
 		// An open draft is shown again, never lost.
-		a.Awaiting = ""
-		if _, err := b.store.SaveAnnouncement(r.ctx, a); err != nil {
-			r.fail(err)
-			return
-		}
-		html, kb := b.draftCard(r, a)
-		r.reply(html, kb)
+		b.replyDraft(r, a)
 		return
 	}
 	if badLang {
@@ -163,6 +157,12 @@ func (b *Bot) composeInput(r *request, a store.Announcement) {
 	default:
 		b.log.Warn("announcement awaits something unknown", "id", a.ID, "awaiting", a.Awaiting)
 	}
+	b.replyDraft(r, a)
+}
+
+// replyDraft saves a draft, no longer asking for anything, and sends its
+// card.
+func (b *Bot) replyDraft(r *request, a store.Announcement) {
 	a.Awaiting = ""
 	if _, err := b.store.SaveAnnouncement(r.ctx, a); err != nil {
 		r.fail(err)
@@ -336,6 +336,10 @@ func (b *Bot) announceAction(r *request) {
 	case "send":
 		b.confirm(r, a)
 	case "show", "keep":
+		if a.State == store.AnnDraft {
+			r.show(b.draftCard(r, a))
+			return
+		}
 		b.showStatus(r, a.ID)
 	case "pause", "resume", "stop":
 		act := map[string]func(context.Context, int64) (bool, error){"pause": b.ann.Pause, "resume": b.ann.Resume, "stop": b.ann.Cancel}[action]
@@ -443,7 +447,9 @@ func (b *Bot) askCorrection(r *request, a store.Announcement, lang string) {
 // previewCorrection shows a corrected version exactly as delegates will
 // see it, with Send and Cancel.
 func (b *Bot) previewCorrection(r *request, a store.Announcement, v store.Version) {
-	a.Awaiting, a.PendingHTML = "", v.HTML
+	// The correction waits with its language: a Send pressed on an older
+	// preview of another version must not apply this text there.
+	a.Awaiting, a.PendingHTML = "", v.Lang+":"+v.HTML
 	if _, err := b.store.SaveAnnouncement(r.ctx, a); err != nil {
 		r.fail(err)
 		return
@@ -469,12 +475,12 @@ func (b *Bot) annFix(r *request) {
 	if !ok {
 		return
 	}
-	lang := r.data[1]
-	if a.PendingHTML == "" || !finished(a.State) {
+	lang, html, _ := strings.Cut(a.PendingHTML, ":")
+	if lang != r.data[1] || html == "" || !finished(a.State) {
 		r.expired()
 		return
 	}
-	n, err := b.ann.Correct(r.ctx, a.ID, store.Version{Lang: lang, HTML: a.PendingHTML})
+	n, err := b.ann.Correct(r.ctx, a.ID, store.Version{Lang: lang, HTML: html})
 	if err != nil {
 		b.log.Warn("correct", "id", a.ID, "err", err)
 		r.expired()
@@ -832,6 +838,9 @@ func (b *Bot) report(ctx context.Context, st announce.Status) bool {
 			b.progress.Store(st.ID, shown)
 			return true
 		}
+		if errors.Is(err, tg.ErrorForbidden) {
+			return true // the author blocked the bot: nothing more can be shown
+		}
 		if !strings.Contains(err.Error(), "message to edit not found") {
 			b.log.Warn("progress edit failed", "id", st.ID, "err", err)
 			return false
@@ -839,6 +848,9 @@ func (b *Bot) report(ctx context.Context, st announce.Status) bool {
 		// The author deleted it: a new one takes its place.
 	}
 	msg, err := b.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: st.ReportChat, Text: html, ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
+	if errors.Is(err, tg.ErrorForbidden) {
+		return true
+	}
 	if err != nil {
 		b.log.Warn("progress message failed", "id", st.ID, "err", err)
 		return false

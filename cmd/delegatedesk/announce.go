@@ -81,16 +81,7 @@ func (e *environment) runAnnounce(ctx context.Context, args []string) error {
 		}
 		a.Versions = append(a.Versions, store.Version{Lang: f.lang, HTML: strings.TrimSpace(string(data))})
 	}
-	if *code != "" {
-		a.EventID, err = st.EventByCode(ctx, *code)
-	} else {
-		a.EventID, err = st.DefaultEvent(ctx)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintln(e.stderr, e.cat.For(e.cfg.DefaultLanguage).Text("export_no_event", l10n.Data{"Code": *code, "Database": e.cfg.DatabaseURL}))
-		return errReported
-	}
-	if err != nil {
+	if a.EventID, err = e.event(ctx, st, *code); err != nil {
 		return err
 	}
 	if *at != "" {

@@ -109,3 +109,20 @@ func (e *environment) openStore(ctx context.Context, seed bool) (*store.Store, e
 	e.log.Info("the store was empty: loaded the sample programme", "event", p.Event.Code)
 	return st, nil
 }
+
+// event returns the event a command names by code, else the latest
+// imported; when there is none it tells the user and returns errReported.
+func (e *environment) event(ctx context.Context, st *store.Store, code string) (int64, error) {
+	var id int64
+	var err error
+	if code != "" {
+		id, err = st.EventByCode(ctx, code)
+	} else {
+		id, err = st.DefaultEvent(ctx)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintln(e.stderr, e.cat.For(e.cfg.DefaultLanguage).Text("export_no_event", l10n.Data{"Code": code, "Database": e.cfg.DatabaseURL}))
+		return 0, errReported
+	}
+	return id, err
+}

@@ -127,16 +127,7 @@ func (e *environment) runExport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer st.Close()
-	var id int64
-	if *code != "" {
-		id, err = st.EventByCode(ctx, *code)
-	} else {
-		id, err = st.DefaultEvent(ctx)
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintln(e.stderr, e.cat.For(e.cfg.DefaultLanguage).Text("export_no_event", l10n.Data{"Code": *code, "Database": e.cfg.DatabaseURL}))
-		return errReported
-	}
+	id, err := e.event(ctx, st, *code)
 	if err != nil {
 		return err
 	}

@@ -37,11 +37,8 @@ var ErrBlocked = errors.New("delivery: the chat refuses the bot")
 
 // ErrUnauthorized means Telegram does not know the bot (401, 404: the token
 // was revoked or is wrong). No message is at fault: every send waits
-// UnauthorizedPause and the message is tried again.
+// Options.AuthPause and the message is tried again.
 var ErrUnauthorized = errors.New("delivery: telegram refuses the bot's token")
-
-// UnauthorizedPause is how long sending stops after ErrUnauthorized.
-const UnauthorizedPause = time.Minute
 
 // MovedError is a group that became a supergroup: the message goes to
 // ChatID instead, once.
@@ -85,6 +82,9 @@ type Options struct {
 	// Backoff is the wait before the second try, doubled for each further
 	// one (default 2 s).
 	Backoff time.Duration
+	// AuthPause is how long every send waits after ErrUnauthorized
+	// (default a minute): an operator has to fix the token.
+	AuthPause time.Duration
 	// Workers is how many messages are in flight at once (default 16),
 	// so the rate is not bounded by one round trip.
 	Workers int
@@ -129,6 +129,9 @@ func NewDispatcher(outbox Outbox, send Sender, pacer *Pacer, opt Options) *Dispa
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = 16
+	}
+	if opt.AuthPause <= 0 {
+		opt.AuthPause = time.Minute
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -274,9 +277,9 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 		d.opt.Log.Info("delivery: group moved", "from", m.ChatID, "to", moved.ChatID)
 		serr = d.outbox.Retarget(rec, m.ID, moved.ChatID)
 	case errors.Is(err, ErrUnauthorized) && m.Attempts < 4*d.opt.MaxAttempts:
-		d.opt.Log.Error("delivery: telegram refuses the token; sending waits", "pause", UnauthorizedPause)
-		d.pacer.Pause(UnauthorizedPause)
-		serr = d.outbox.Retry(rec, m.ID, now.Add(UnauthorizedPause), err.Error())
+		d.opt.Log.Error("delivery: telegram refuses the token; sending waits", "pause", d.opt.AuthPause)
+		d.pacer.Pause(d.opt.AuthPause)
+		serr = d.outbox.Retry(rec, m.ID, now.Add(d.opt.AuthPause), err.Error())
 	case errors.As(err, &retryAfter) && m.Attempts < 4*d.opt.MaxAttempts:
 		// Telegram's own pushback is no fault of the message: it gets more
 		// tries than a failing one, though not endless ones.

@@ -89,7 +89,7 @@ func runUntilDone(t *testing.T, s *store.Store, send Sender, job string) store.J
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	done := make(chan store.JobCounts, 1)
-	d := NewDispatcher(s, send, fastPacer(t), Options{Poll: 5 * time.Millisecond, Backoff: 5 * time.Millisecond, Batch: 16,
+	d := NewDispatcher(s, send, fastPacer(t), Options{Poll: 5 * time.Millisecond, Backoff: 5 * time.Millisecond, AuthPause: 5 * time.Millisecond, Batch: 16,
 		Done: func(_ context.Context, j string, c store.JobCounts) {
 			if j == job {
 				done <- c
@@ -121,14 +121,19 @@ func TestDispatcherOutcomes(t *testing.T) {
 	f.script[-6] = []error{errors.New("500 Internal Server Error")}                   // fails every try
 	slow := &RetryAfterError{After: 5 * time.Millisecond}
 	f.script[7] = []error{slow, slow, slow, slow, slow, slow} // more 429s than MaxAttempts: still sent
+	f.script[8] = []error{&MovedError{ChatID: 1008}}          // a group became a supergroup: sent there
+	f.script[9] = []error{ErrUnauthorized}                    // the token was refused: waits, then sent
 
 	c := runUntilDone(t, s, f, "telegram:j")
 	if c != (store.JobCounts{Sent: 57, Blocked: 1, Failed: 2}) {
 		t.Errorf("counts %+v", c)
 	}
+	if f.got[1008] != 1 {
+		t.Errorf("the supergroup received %d copies, want 1", f.got[1008])
+	}
 	for chat := int64(1); chat <= 60; chat++ {
 		want := 1
-		if chat == 2 || chat == 3 || chat == 6 {
+		if chat == 2 || chat == 3 || chat == 6 || chat == 8 {
 			want = 0
 		}
 		if f.got[chat] != want {
@@ -136,8 +141,8 @@ func TestDispatcherOutcomes(t *testing.T) {
 		}
 	}
 	// Tries: 57 sent + 2 failed first tries at 4 + 1 at 5 + 1 blocked + 1
-	// rejected + 5 at 6 (the bound) + 6 429s at 7.
-	if want := 57 + 2 + 1 + 1 + 1 + 5 + 6; f.calls != want {
+	// rejected + 5 at 6 (the bound) + 6 429s at 7 + the move + the 401.
+	if want := 57 + 2 + 1 + 1 + 1 + 5 + 6 + 1 + 1; f.calls != want {
 		t.Errorf("%d sends, want %d", f.calls, want)
 	}
 	// The chat that blocked the bot is left out of later broadcasts.

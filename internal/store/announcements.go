@@ -53,7 +53,7 @@ type Announcement struct {
 	State  string
 	// Awaiting is what its author is asked to send next ("text:ru",
 	// "file", "time", "fix:ru"); PendingHTML a correction waiting for
-	// confirmation.
+	// confirmation, as "<lang>:<html>".
 	Awaiting    string
 	PendingHTML string
 	Recipients  int
