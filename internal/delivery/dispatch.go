@@ -173,6 +173,10 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		return err
 	} else if n > 0 {
 		d.opt.Log.Info("delivery: resuming messages left in flight", "count", n)
+		// The sends of the previous run's last moments are unknown here:
+		// wait one chat gap (Telegram's window) so as not to draw a 429 by
+		// sending again at once to a chat it has just sent to.
+		d.pacer.Pause(d.pacer.chatGap)
 	}
 	tick := time.NewTicker(d.opt.Poll)
 	defer tick.Stop()
