@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/delegatedesk/delegatedesk/internal/announce"
+	"github.com/delegatedesk/delegatedesk/internal/delivery"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/store"
 	"github.com/delegatedesk/delegatedesk/internal/tghtml"
@@ -68,8 +70,10 @@ func (b *Bot) announceCmd(r *request) {
 
 // askText asks the author for a version's text.
 func (b *Bot) askText(r *request, a store.Announcement, lang string) {
-	a.Awaiting = awaitText + ":" + lang
 	id, err := b.store.SaveAnnouncement(r.ctx, a)
+	if err == nil {
+		err = b.store.Ask(r.ctx, id, r.user.ID, awaitText+":"+lang)
+	}
 	if err != nil {
 		r.fail(err)
 		return
@@ -286,7 +290,7 @@ func (b *Bot) announceAction(r *request) {
 		return
 	}
 	action := r.data[1]
-	draftOnly := map[string]bool{"lang": true, "file": true, "nofile": true, "aud": true, "time": true, "prev": true, "drop": true, "card": true, "send": true}
+	draftOnly := map[string]bool{"lang": true, "file": true, "nofile": true, "aud": true, "time": true, "prev": true, "drop": true, "card": true}
 	if draftOnly[action] && a.State != store.AnnDraft {
 		r.expired()
 		return
@@ -301,15 +305,13 @@ func (b *Bot) announceAction(r *request) {
 	}
 	switch action {
 	case "card":
-		a.Awaiting = ""
-		if save() {
+		if b.ask(r, a, "") {
 			r.show(b.draftCard(r, a))
 		}
 	case "lang":
 		r.show(r.t("ann_lang_prompt", nil), b.languageKeyboard(r, a.ID, "add"))
 	case "file":
-		a.Awaiting = awaitFile
-		if save() {
+		if b.ask(r, a, awaitFile) {
 			r.show(r.t("ann_prompt_file", nil), keyboard{{callbackButton(r.text("btn_ann_back", nil), data(cbAnnounce, id64(a.ID), "card"))}})
 		}
 	case "nofile":
@@ -318,8 +320,7 @@ func (b *Bot) announceAction(r *request) {
 			r.show(b.draftCard(r, a))
 		}
 	case "time":
-		a.Awaiting = awaitTime
-		if save() {
+		if b.ask(r, a, awaitTime) {
 			zone := l10n.Zone(b.cfg.Now().In(r.prog.Location()))
 			r.show(r.t("ann_prompt_time", l10n.Data{"Zone": zone}), keyboard{{callbackButton(r.text("btn_ann_back", nil), data(cbAnnounce, id64(a.ID), "card"))}})
 		}
@@ -333,15 +334,21 @@ func (b *Bot) announceAction(r *request) {
 			return
 		}
 		r.show(r.t("ann_discarded", nil), nil)
-	case "send":
-		b.confirm(r, a)
 	case "show", "keep":
 		if a.State == store.AnnDraft {
 			r.show(b.draftCard(r, a))
 			return
 		}
+		// Cancel on a correction: nothing of it is awaited any more.
+		if action == "keep" && a.Asker == r.user.ID && (a.Awaiting != "" || a.PendingHTML != "") && !b.ask(r, a, "") {
+			return
+		}
 		b.showStatus(r, a.ID)
 	case "pause", "resume", "stop":
+		if action == "stop" && a.State == store.AnnDraft {
+			r.expired()
+			return
+		}
 		act := map[string]func(context.Context, int64) (bool, error){"pause": b.ann.Pause, "resume": b.ann.Resume, "stop": b.ann.Cancel}[action]
 		if ok, err := act(r.ctx, a.ID); err != nil || !ok {
 			if err != nil {
@@ -357,13 +364,25 @@ func (b *Bot) announceAction(r *request) {
 			r.expired()
 			return
 		}
+		// A running announcement waits while it is corrected, so that no
+		// copy goes out with the old text unnoticed; ▶️ sends it on.
+		if a.State == store.AnnSending {
+			if _, err := b.ann.Pause(r.ctx, a.ID); err != nil {
+				r.answer("")
+				r.fail(err)
+				return
+			}
+			b.wakeFollow()
+		}
 		if len(a.Versions) == 1 {
 			b.askCorrection(r, a, a.Versions[0].Lang)
 			return
 		}
-		r.show(r.t("ann_fix_prompt", nil), b.languageKeyboard(r, a.ID, "fix"))
+		r.answer("")
+		// A new message: the progress message keeps showing the figures.
+		r.reply(r.t("ann_fix_prompt", nil), b.languageKeyboard(r, a.ID, "fix"))
 	case "wd":
-		if !finished(a.State) {
+		if !finished(a.State) || !b.deletable(a) {
 			r.expired()
 			return
 		}
@@ -373,7 +392,8 @@ func (b *Bot) announceAction(r *request) {
 			r.fail(err)
 			return
 		}
-		r.show(r.loc.PluralHTML("ann_withdraw_confirm", c.Sent, l10n.Data{"ID": a.ID}), keyboard{{
+		r.answer("")
+		r.reply(r.loc.PluralHTML("ann_withdraw_confirm", c.Sent, l10n.Data{"ID": a.ID}), keyboard{{
 			callbackButton(r.text("btn_ann_withdraw", nil), data(cbAnnounce, id64(a.ID), "wdok")),
 			callbackButton(r.text("btn_ann_keep", nil), data(cbAnnounce, id64(a.ID), "keep")),
 		}})
@@ -382,9 +402,11 @@ func (b *Bot) announceAction(r *request) {
 			r.expired()
 			return
 		}
-		n, err := b.ann.Withdraw(r.ctx, a.ID)
-		if err != nil {
-			b.log.Error("withdraw", "id", a.ID, "err", err)
+		n, ok, err := b.ann.Withdraw(r.ctx, a.ID)
+		if err != nil || !ok {
+			if err != nil {
+				b.log.Error("withdraw", "id", a.ID, "err", err)
+			}
 			r.expired()
 			return
 		}
@@ -394,6 +416,22 @@ func (b *Bot) announceAction(r *request) {
 	default:
 		r.expired()
 	}
+}
+
+// ask records what the presser is asked to send for an announcement.
+func (b *Bot) ask(r *request, a store.Announcement, awaiting string) bool {
+	if err := b.store.Ask(r.ctx, a.ID, r.user.ID, awaiting); err != nil {
+		r.answer("")
+		r.fail(err)
+		return false
+	}
+	return true
+}
+
+// deletable reports whether Telegram still lets the bot delete the copies
+// (48 hours after sending, with an hour's margin for a slow withdrawal).
+func (b *Bot) deletable(a store.Announcement) bool {
+	return a.StartedAt.IsZero() || b.cfg.Now().Sub(a.StartedAt) < 47*time.Hour
 }
 
 // finished reports whether an announcement's copies are out (or stopped),
@@ -427,20 +465,11 @@ func (b *Bot) annLanguage(r *request) {
 }
 
 func (b *Bot) askCorrection(r *request, a store.Announcement, lang string) {
-	// One thing is awaited from a person at a time.
-	if d, err := b.store.Awaiting(r.ctx, r.user.ID); err == nil && d.ID != a.ID {
-		d.Awaiting = ""
-		if _, err := b.store.SaveAnnouncement(r.ctx, d); err != nil {
-			r.fail(err)
-			return
-		}
-	}
-	a.Awaiting, a.Author = awaitFix+":"+lang, r.user.ID
-	if _, err := b.store.SaveAnnouncement(r.ctx, a); err != nil {
-		r.fail(err)
+	if !b.ask(r, a, awaitFix+":"+lang) {
 		return
 	}
-	r.show(r.t("ann_prompt_fix", l10n.Data{"Language": b.cat.Name(lang)}),
+	r.answer("")
+	r.reply(r.t("ann_prompt_fix", l10n.Data{"Language": b.cat.Name(lang)}),
 		keyboard{{callbackButton(r.text("btn_cancel", nil), data(cbAnnounce, id64(a.ID), "keep"))}})
 }
 
@@ -449,17 +478,17 @@ func (b *Bot) askCorrection(r *request, a store.Announcement, lang string) {
 func (b *Bot) previewCorrection(r *request, a store.Announcement, v store.Version) {
 	// The correction waits with its language: a Send pressed on an older
 	// preview of another version must not apply this text there.
-	a.Awaiting, a.PendingHTML = "", v.Lang+":"+v.HTML
-	if _, err := b.store.SaveAnnouncement(r.ctx, a); err != nil {
+	if err := b.store.HoldCorrection(r.ctx, a.ID, v.Lang+":"+v.HTML); err != nil {
 		r.fail(err)
 		return
 	}
-	readers, _, err := b.ann.Readers(r.ctx, a)
+	c, err := b.store.Counts(r.ctx, b.annJob(a.ID))
 	if err != nil {
 		r.fail(err)
 		return
 	}
-	r.reply(r.t("ann_preview_head", l10n.Data{"Language": b.cat.Name(v.Lang), "Recipients": r.loc.Plural("ann_recipients", readers[v.Lang], nil)}), nil)
+	r.reply(r.t("ann_preview_title", nil)+"\n"+r.t("ann_preview_line", l10n.Data{"Language": b.cat.Name(v.Lang),
+		"Recipients": r.loc.Plural("ann_recipients", c.Sent+c.Pending+c.Held, nil)}), nil)
 	if !b.sendCopy(r, a, v) {
 		return
 	}
@@ -481,6 +510,10 @@ func (b *Bot) annFix(r *request) {
 		return
 	}
 	n, err := b.ann.Correct(r.ctx, a.ID, store.Version{Lang: lang, HTML: html})
+	if errors.Is(err, store.ErrInFlight) {
+		r.answer(r.text("ann_in_flight", nil))
+		return
+	}
 	if err != nil {
 		b.log.Warn("correct", "id", a.ID, "err", err)
 		r.expired()
@@ -599,8 +632,12 @@ func (b *Bot) preview(r *request, a store.Announcement) {
 		r.reply(r.t("ann_no_recipients", nil), back)
 		return
 	}
+	lines := []string{r.t("ann_preview_title", nil)}
 	for _, v := range a.Versions {
-		r.reply(r.t("ann_preview_head", l10n.Data{"Language": b.cat.Name(v.Lang), "Recipients": r.loc.Plural("ann_recipients", readers[v.Lang], nil)}), nil)
+		lines = append(lines, r.t("ann_preview_line", l10n.Data{"Language": b.cat.Name(v.Lang), "Recipients": r.loc.Plural("ann_recipients", readers[v.Lang], nil)}))
+	}
+	r.reply(strings.Join(lines, "\n"), nil)
+	for _, v := range a.Versions {
 		if !b.sendCopy(r, a, v) {
 			return
 		}
@@ -611,15 +648,44 @@ func (b *Bot) preview(r *request, a store.Announcement) {
 		ask = r.t("ann_confirm_at", l10n.Data{"Recipients": recipients, "When": r.when(a.SendAt)})
 	}
 	r.reply(ask, keyboard{{
-		callbackButton(r.text("btn_send", nil), data(cbAnnounce, id64(a.ID), "send")),
+		callbackButton(r.text("btn_send", nil), data(cbAnnSend, id64(a.ID), draftHash(a))),
 		callbackButton(r.text("btn_cancel", nil), data(cbAnnounce, id64(a.ID), "card")),
 	}})
+}
+
+// draftHash names what a preview showed: Send goes only if the draft is
+// still that, not changed since on another card.
+func draftHash(a store.Announcement) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d", a.Audience, a.MediaKind, a.MediaID, a.SendAt.Unix())
+	for _, v := range a.Versions {
+		fmt.Fprintf(h, "\x00%s\x00%s", v.Lang, v.HTML)
+	}
+	return strconv.FormatUint(h.Sum64(), 36)
+}
+
+// annSend sends a previewed draft: ans:<id>:<draft hash>.
+func (b *Bot) annSend(r *request) {
+	a, ok := b.announcement(r)
+	if !ok {
+		return
+	}
+	if a.State != store.AnnDraft || r.data[1] != draftHash(a) {
+		r.expired()
+		return
+	}
+	b.confirm(r, a)
 }
 
 // sendCopy sends the author one version the way the outbox sends it to
 // delegates; if Telegram refuses it, the author is told why.
 func (b *Bot) sendCopy(r *request, a store.Announcement, v store.Version) bool {
 	_, err := sender{api: b.api}.Send(r.ctx, store.Outgoing{ChatID: r.chatID, Op: store.OpSend, HTML: v.HTML, MediaKind: a.MediaKind, MediaID: a.MediaID})
+	var rejected *delivery.RejectedError
+	if err != nil && !errors.As(err, &rejected) {
+		r.fail(err)
+		return false
+	}
 	if err != nil {
 		b.log.Warn("preview refused", "id", a.ID, "err", err)
 		r.reply(r.t("ann_problems", l10n.Data{"Problems": r.text("ann_problem_html", l10n.Data{"Language": b.cat.Name(v.Lang), "Detail": err.Error()})}),
@@ -706,9 +772,17 @@ func (b *Bot) statusCard(ctx context.Context, loc *l10n.Localizer, st announce.S
 	case store.AnnSending:
 		return html, keyboard{{btn("btn_ann_pause", "pause"), btn("btn_ann_stop", "stop")}, {btn("btn_ann_correct", "fix")}}
 	case store.AnnPaused:
-		return html, keyboard{{btn("btn_ann_resume", "resume"), btn("btn_ann_stop", "stop")}, {btn("btn_ann_correct", "fix"), btn("btn_ann_withdraw", "wd")}}
+		kb := keyboard{{btn("btn_ann_resume", "resume"), btn("btn_ann_stop", "stop")}, {btn("btn_ann_correct", "fix")}}
+		if b.deletable(st.Announcement) {
+			kb[1] = append(kb[1], btn("btn_ann_withdraw", "wd"))
+		}
+		return html, kb
 	case store.AnnDone, store.AnnCancelled:
-		return html, keyboard{{btn("btn_ann_correct", "fix"), btn("btn_ann_withdraw", "wd")}}
+		kb := keyboard{{btn("btn_ann_correct", "fix")}}
+		if b.deletable(st.Announcement) {
+			kb[0] = append(kb[0], btn("btn_ann_withdraw", "wd"))
+		}
+		return html, kb
 	}
 	return html, nil
 }

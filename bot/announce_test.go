@@ -23,6 +23,18 @@ func (h *harness) delegates(payload string, langs ...string) []localapi.User {
 	return out
 }
 
+// invitation has the admin make a delegation's invitation link, and
+// returns its payload.
+func (h *harness) invitation(admin localapi.User, args string) string {
+	h.t.Helper()
+	m := only(h.t, h.say(admin, "/invite "+args))
+	_, payload, ok := strings.Cut(m.Text, "?start=")
+	if !ok {
+		h.t.Fatalf("no link in %q", m.Text)
+	}
+	return strings.TrimSpace(payload)
+}
+
 // last returns the newest message of msgs whose text contains text.
 func last(t *testing.T, msgs []localapi.Message, text string) localapi.Message {
 	t.Helper()
@@ -92,21 +104,22 @@ func TestAnnounceComposePreviewSendReport(t *testing.T) {
 	}
 
 	_, msgs := h.press(admin, card, "Preview")
-	// A header and the copy per version, then the question.
-	if len(msgs) != 5 {
+	// Who reads which version, each copy as its readers get it, then the
+	// question.
+	if len(msgs) != 4 {
 		t.Fatalf("preview: %d messages: %+v", len(msgs), msgs)
 	}
-	if !strings.Contains(msgs[0].Text, "Preview · English · 4 recipients") || !strings.Contains(msgs[2].Text, "Русский · 1 recipient") {
-		t.Errorf("preview heads: %q, %q", msgs[0].Text, msgs[2].Text)
+	if !strings.Contains(msgs[0].Text, "• English: 4 recipients\n• Русский: 1 recipient") {
+		t.Errorf("preview head: %q", msgs[0].Text)
 	}
 	wantEN := `<b>Bus</b> leaves at 10:00 from <a href="https://example.org/gate?a=1&amp;b=2">Gate 2</a>`
 	if msgs[1].HTML != wantEN {
 		t.Errorf("English copy:\n%s\nwant\n%s", msgs[1].HTML, wantEN)
 	}
-	if msgs[3].HTML != "<b>Автобус</b> отправляется в 10:00 от выхода 2" {
-		t.Errorf("Russian copy: %s", msgs[3].HTML)
+	if msgs[2].HTML != "<b>Автобус</b> отправляется в 10:00 от выхода 2" {
+		t.Errorf("Russian copy: %s", msgs[2].HTML)
 	}
-	confirm := msgs[4]
+	confirm := msgs[3]
 	if !strings.Contains(confirm.Text, "Send to 5 recipients now?") {
 		t.Errorf("confirm: %s", confirm.Text)
 	}
@@ -206,8 +219,8 @@ func TestAnnounceRefusesWhatTelegramWould(t *testing.T) {
 
 func TestAnnounceAudienceByCountryAndSchedule(t *testing.T) {
 	h, admin := adminHarness(t)
-	kz := h.delegates("test-visit_KZ_A", "ru", "kk")
-	kg := h.delegates("test-visit_KG_B", "ky")
+	kz := h.delegates(h.invitation(admin, "KZ A"), "ru", "kk")
+	kg := h.delegates(h.invitation(admin, "KG B"), "ky")
 	h.say(admin, "/announce")
 	card := only(t, h.say(admin, "Delegation meeting at 18:00"))
 	_, msgs := h.press(admin, card, "Audience")
@@ -369,5 +382,163 @@ func TestDelegateCommand(t *testing.T) {
 	p, _ := h.store.Participant(context.Background(), d.ID)
 	if p.Country != "UZ" || p.Group != "B" {
 		t.Errorf("participant %+v", p)
+	}
+}
+
+// TestAnnounceSendOnlyWhatWasPreviewed: a Send pressed after the draft
+// changed on another card sends nothing.
+func TestAnnounceSendOnlyWhatWasPreviewed(t *testing.T) {
+	h, admin := adminHarness(t)
+	ds := h.delegates("", "en", "ru")
+	h.say(admin, "/announce")
+	card := only(t, h.say(admin, "Dinner at 19:00"))
+	_, msgs := h.press(admin, card, "Preview")
+	confirm := msgs[len(msgs)-1]
+	_, msgs = h.press(admin, card, "Audience")
+	h.press(admin, only(t, msgs), "Русский")
+	if cb, _ := h.press(admin, confirm, "Send"); !strings.Contains(cb.Text, "out of date") {
+		t.Errorf("Send of an older preview: %q", cb.Text)
+	}
+	time.Sleep(100 * time.Millisecond)
+	for _, d := range ds {
+		if n := len(h.api.Messages(d.ID)); n != 1 {
+			t.Errorf("delegate %d got what was not previewed", d.ID)
+		}
+	}
+	if a, _ := h.store.Announcement(context.Background(), 1); a.State != store.AnnDraft {
+		t.Errorf("draft became %s", a.State)
+	}
+}
+
+// TestAnnouncePauseResume: a running announcement paused goes no further
+// until resumed, then reaches everyone once.
+func TestAnnouncePauseResume(t *testing.T) {
+	h, admin := adminHarness(t)
+	ds := h.delegates("", "en", "ru", "ko")
+	for _, d := range ds {
+		h.api.Throttle(d.ID, 1) // Telegram pushes back: sending takes a while
+	}
+	h.say(admin, "/announce")
+	card := only(t, h.say(admin, "Lunch moved to 13:00"))
+	_, msgs := h.press(admin, card, "Preview")
+	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
+	sending := h.awaitEdit(admin.ID, only(t, msgs).ID, "· sending")
+	_, msgs = h.press(admin, sending, "Pause")
+	paused := only(t, msgs)
+	if !strings.Contains(paused.Text, "· paused") {
+		t.Fatalf("pause: %s", paused.Text)
+	}
+	time.Sleep(2 * time.Second) // past the 429's retry_after
+	for _, d := range ds {
+		if n := len(h.api.Messages(d.ID)); n != 1 {
+			t.Errorf("delegate %d got a paused announcement", d.ID)
+		}
+	}
+	h.press(admin, paused, "Resume")
+	for _, d := range ds {
+		h.await(d.ID, "Lunch moved")
+	}
+	final := h.awaitEdit(admin.ID, paused.ID, "· sent")
+	if !strings.Contains(final.Text, "Sent: 4") {
+		t.Errorf("final: %s", final.Text)
+	}
+}
+
+// TestAnnounceCancelCorrection: Cancel on a correction's prompt means the
+// next message is a question again, not a correction.
+func TestAnnounceCancelCorrection(t *testing.T) {
+	h, admin := adminHarness(t)
+	h.delegates("", "en")
+	h.say(admin, "/announce")
+	card := only(t, h.say(admin, "Bus at 10"))
+	_, msgs := h.press(admin, card, "Preview")
+	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
+	final := h.awaitEdit(admin.ID, only(t, msgs).ID, "· sent")
+	_, msgs = h.press(admin, final, "Correct")
+	prompt := only(t, msgs)
+	if prompt.ID == final.ID {
+		t.Error("the prompt replaced the progress message")
+	}
+	h.press(admin, prompt, "Cancel")
+	got := h.say(admin, "where is the bus?")
+	for _, m := range got {
+		if _, ok := findButton(m, "Send"); ok {
+			t.Fatalf("a question became a correction: %s", m.Text)
+		}
+	}
+}
+
+// TestAnnounceWithFile: a document goes with its caption; a correction
+// edits the caption of every copy.
+func TestAnnounceWithFile(t *testing.T) {
+	h, admin := adminHarness(t)
+	d := h.delegates("", "en")[0]
+	h.say(admin, "/announce")
+	card := only(t, h.do(admin.ID, func() int64 {
+		return h.api.SendCaptioned(admin, "map.pdf", []byte("%PDF-1.4"), "Map of the Sejong complex")
+	}))
+	if !strings.Contains(card.Text, "File: document") || !strings.Contains(card.Text, "Versions: English") {
+		t.Fatalf("card: %s", card.Text)
+	}
+	_, msgs := h.press(admin, card, "Preview")
+	if msgs[1].Method != "sendDocument" || msgs[1].Text != "Map of the Sejong complex" {
+		t.Errorf("preview copy: %+v", msgs[1])
+	}
+	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
+	progress := only(t, msgs)
+	got := h.await(d.ID, "Map of the Sejong complex")
+	if got.Method != "sendDocument" || got.File == "" {
+		t.Errorf("copy: %+v", got)
+	}
+	final := h.awaitEdit(admin.ID, progress.ID, "· sent")
+	_, msgs = h.press(admin, final, "Correct")
+	msgs = h.say(admin, "Map of the Sejong complex (new entrance: Gate 3)")
+	h.press(admin, msgs[len(msgs)-1], "Send")
+	h.await(d.ID, "Gate 3")
+	for _, m := range h.api.Messages(d.ID) {
+		if m.ID == got.ID && (!m.Edited || m.File != got.File) {
+			t.Errorf("caption not corrected in place: %+v", m)
+		}
+	}
+}
+
+// TestAnnouncePaidBroadcast: in paid mode the copies to delegates are paid
+// broadcasts; the author's preview is not.
+func TestAnnouncePaidBroadcast(t *testing.T) {
+	h := newHarness(t, at(6, 9, 0), withAdmins(adminID), withPaidBroadcast())
+	admin := h.user("en")
+	admin.ID = adminID
+	d := h.delegates("", "en")[0]
+	h.say(admin, "/announce")
+	card := only(t, h.say(admin, "Bus at 10"))
+	_, msgs := h.press(admin, card, "Preview")
+	if msgs[1].Paid {
+		t.Error("the preview was a paid broadcast")
+	}
+	h.press(admin, msgs[len(msgs)-1], "Send")
+	if got := h.await(d.ID, "Bus at 10"); !got.Paid {
+		t.Error("the copy was not sent with allow_paid_broadcast")
+	}
+}
+
+// TestInvitationMustBeSigned: a delegate who makes up an invitation
+// follows the event but joins no delegation.
+func TestInvitationMustBeSigned(t *testing.T) {
+	h, admin := adminHarness(t)
+	real := h.invitation(admin, "KZ A")
+	if !strings.HasPrefix(real, "test-visit_KZ_A_") {
+		t.Fatalf("payload %q", real)
+	}
+	forged := h.delegates("test-visit_KZ_A_forgedsig123", "ru")[0]
+	invited := h.delegates(real, "kk")[0]
+	ctx := context.Background()
+	if p, _ := h.store.Participant(ctx, forged.ID); p.Country != "" || p.EventID == 0 {
+		t.Errorf("forged invitation: %+v", p)
+	}
+	if p, _ := h.store.Participant(ctx, invited.ID); p.Country != "KZ" || p.Group != "A" {
+		t.Errorf("invitation: %+v", p)
+	}
+	if got := only(t, h.say(admin, "/invite Kazakhstan")); !strings.Contains(got.Text, "Send /invite") {
+		t.Errorf("bad /invite: %s", got.Text)
 	}
 }

@@ -57,7 +57,10 @@ type Store interface {
 
 	// Announcements, and the delegates' countries and groups.
 	announce.Store
-	Awaiting(ctx context.Context, author int64) (store.Announcement, error)
+	Awaiting(ctx context.Context, asker int64) (store.Announcement, error)
+	Ask(ctx context.Context, id, asker int64, awaiting string) error
+	HoldCorrection(ctx context.Context, id int64, pending string) error
+	Secret(ctx context.Context, key string) ([]byte, error)
 	Draft(ctx context.Context, author int64) (store.Announcement, error)
 	DeleteDraft(ctx context.Context, id int64) (bool, error)
 	Announcements(ctx context.Context, eventID int64, limit int) ([]store.Announcement, error)

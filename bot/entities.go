@@ -7,12 +7,14 @@ import (
 	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/delegatedesk/delegatedesk/internal/tghtml"
 )
 
 // entityHTML writes a message's text as Telegram HTML, keeping the
 // formatting the author gave it on their phone (bold, links…). A text
 // without formatting is taken as HTML written by hand, so that "<b>" typed
-// in works too.
+// in works too, unless it is plain text Telegram would misread.
 func entityHTML(text string, entities []models.MessageEntity) string {
 	type tag struct {
 		at    int // UTF-16 offset
@@ -33,7 +35,12 @@ func entityHTML(text string, entities []models.MessageEntity) string {
 			tag{at: e.Offset + e.Length, open: false, order: e.Length*1000 - i, html: closeTag})
 	}
 	if !formatted {
-		return text
+		// Hand-written HTML stays HTML; a plain text that Telegram would
+		// misread (a pasted link with "&", "a < b") is escaped instead.
+		if _, _, err := tghtml.Parse(text); err == nil || strings.Contains(text, "<") {
+			return text
+		}
+		return html.EscapeString(text)
 	}
 	sort.SliceStable(tags, func(i, j int) bool {
 		if tags[i].at != tags[j].at {

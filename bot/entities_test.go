@@ -18,7 +18,9 @@ func TestEntityHTML(t *testing.T) {
 		want       string
 	}{
 		{"typed HTML is kept", "<b>Bus</b> at 10", nil, "<b>Bus</b> at 10"},
-		{"links Telegram finds are no formatting", "Bus < 10", []models.MessageEntity{e(models.MessageEntityTypeURL, 0, 3)}, "Bus < 10"},
+		{"links Telegram finds are no formatting", "https://x.org/?a=1&b=2", []models.MessageEntity{e(models.MessageEntityTypeURL, 0, 22)}, "https://x.org/?a=1&amp;b=2"},
+		{"plain text with an ampersand", "Bus & lunch", nil, "Bus &amp; lunch"},
+		{"broken HTML stays, to be refused", "<b>Bus", nil, "<b>Bus"},
 		{"formatting escapes the rest", "Bus <soon> & Gate 2", []models.MessageEntity{e(models.MessageEntityTypeBold, 0, 3)}, "<b>Bus</b> &lt;soon&gt; &amp; Gate 2"},
 		{"nested", "Bus now", []models.MessageEntity{e(models.MessageEntityTypeBold, 0, 7), e(models.MessageEntityTypeItalic, 4, 3)}, "<b>Bus <i>now</i></b>"},
 		{"same span", "Bus", []models.MessageEntity{e(models.MessageEntityTypeBold, 0, 3), e(models.MessageEntityTypeUnderline, 0, 3)}, "<b><u>Bus</u></b>"},

@@ -49,6 +49,12 @@ type harnessConfig struct {
 	wrap        func(Store) Store
 	admins      []int64
 	noticeDelay time.Duration
+	paid        bool
+}
+
+// withPaidBroadcast sends messages to many delegates as paid broadcasts.
+func withPaidBroadcast() harnessOption {
+	return func(c *harnessConfig) { c.paid = true }
 }
 
 // withNoticeDelay lets change notices wait for further edits.
@@ -95,11 +101,12 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 		cfg.store = cfg.wrap(cfg.store)
 	}
 	b, err := New(Config{
-		Token:       testToken,
-		APIURL:      srv.URL,
-		AdminIDs:    cfg.admins,
-		NoticeDelay: cfg.noticeDelay,
-		PollTimeout: 2 * time.Second,
+		Token:         testToken,
+		APIURL:        srv.URL,
+		AdminIDs:      cfg.admins,
+		NoticeDelay:   cfg.noticeDelay,
+		PaidBroadcast: cfg.paid,
+		PollTimeout:   2 * time.Second,
 		// Announcements are followed often, so that tests see their
 		// progress soon.
 		ProgressEvery: 20 * time.Millisecond,

@@ -46,6 +46,7 @@ func (b *Bot) staffCommands() map[string]struct {
 		"announce":      {store.RoleOrganiser, b.announceCmd},
 		"announcements": {store.RoleOrganiser, b.announcementsCmd},
 		"delegate":      {store.RoleAdmin, b.delegate},
+		"invite":        {store.RoleAdmin, b.invite},
 		"staff":         {store.RoleOrganiser, b.staff},
 		"export":        {store.RoleOrganiser, b.export},
 		"history":       {store.RoleAdmin, b.history},
@@ -83,6 +84,7 @@ const (
 	cbAnnLang      = "anl"  // anl:<announcement>:add|fix:<language>
 	cbAnnAudience  = "ana"  // ana:<announcement>:a|l|c|g|r:<value>
 	cbAnnFix       = "anf"  // anf:<announcement>:<language>
+	cbAnnSend      = "ans"  // ans:<announcement>:<draft hash>
 )
 
 // callbacks maps every button action to its handler and the number of
@@ -112,6 +114,7 @@ func (b *Bot) callbacks() map[string]struct {
 		cbAnnLang:      {3, b.annLanguage},
 		cbAnnAudience:  {3, b.annAudience},
 		cbAnnFix:       {2, b.annFix},
+		cbAnnSend:      {2, b.annSend},
 	}
 }
 

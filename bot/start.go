@@ -2,8 +2,10 @@ package bot
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"regexp"
+	"strings"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -15,16 +17,15 @@ import (
 // deepLink is what Telegram allows in a /start payload.
 var deepLink = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// start greets the person; a deep-link payload (/start <event code>, or
-// <event code>_<country>[_<group>] from a delegation's invitation link)
-// makes them follow that event.
+// start greets the person; a deep-link payload (/start <event code>, or a
+// delegation's invitation from /invite) makes them follow that event.
 func (b *Bot) start(r *request) {
 	var notice string
 	if r.args != "" && !deepLink.MatchString(r.args) {
 		r.args = "" // not a deep link Telegram would make: no event to look up
 	}
 	if r.args != "" {
-		code, country, group, ok := invitation(r.args)
+		code, country, group, sig, ok := invitation(r.args)
 		if !ok {
 			code = r.args // shown as it is in "not found"
 		}
@@ -33,7 +34,19 @@ func (b *Bot) start(r *request) {
 		case err == nil:
 			r.part.EventID = id
 			if country != "" {
-				r.part.Country, r.part.Group = country, group
+				payload, _ := strings.CutSuffix(r.args, "_"+sig)
+				want, err := b.inviteSignature(r.ctx, payload)
+				if err != nil {
+					r.fail(err)
+					return
+				}
+				// An invitation the bot did not make names nobody's
+				// delegation: the event is followed, the rest ignored.
+				if hmac.Equal([]byte(sig), []byte(want)) {
+					r.part.Country, r.part.Group = country, group
+				} else {
+					b.log.Warn("invitation with a wrong signature", "user", r.user.ID, "payload", r.args)
+				}
 			}
 			if err := b.store.SaveParticipant(r.ctx, r.part); err != nil {
 				r.fail(err)

@@ -117,4 +117,15 @@ func TestAnnounceScriptErrors(t *testing.T) {
 	if r := runCmd(t, env, "", "announce", "--status", "1"); r.err == nil || !strings.Contains(r.stderr, "no announcement 1") {
 		t.Errorf("something was queued: %q %q", r.stdout, r.stderr)
 	}
+	// A time to come is kept, in the event's zone.
+	r := runCmd(t, env, "", "announce", "--to", "country:kz", "--text-file", good, "--at", "2099-04-15 14:30")
+	if r.err != nil || strings.TrimSpace(r.stdout) != "1" {
+		t.Fatalf("scheduled: %q %v %s", r.stdout, r.err, r.stderr)
+	}
+	r = runCmd(t, env, "", "announce", "--status", "1")
+	for _, want := range []string{"state: queued\n", "audience: country:KZ\n", "send_at: 2099-04-15T05:30:00Z\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.stdout)
+		}
+	}
 }

@@ -339,7 +339,7 @@ func TestPauseResumeCancel(t *testing.T) {
 	if len(resumed) != 5 {
 		t.Errorf("resumed %d copies, want 5", len(resumed))
 	}
-	settle(t, f.st, resumed, 1) // one more sent, three given back
+	settle(t, f.st, resumed, 1) // one more sent, the rest given back
 	if ok, err := f.svc.Cancel(ctx, id); !ok || err != nil {
 		t.Fatalf("cancel: %v %v", ok, err)
 	}
@@ -410,8 +410,8 @@ func TestCorrectAndWithdraw(t *testing.T) {
 	for _, m := range all {
 		f.st.Retry(ctx, m.ID, time.Time{}, "")
 	}
-	n, err = f.svc.Withdraw(ctx, id)
-	if err != nil || n != 3 {
+	n, ok, err := f.svc.Withdraw(ctx, id)
+	if err != nil || !ok || n != 3 {
 		t.Fatalf("withdraw: %d, %v; want 3 deletions", n, err)
 	}
 	left := outbox(t, f.st, "telegram")
@@ -426,11 +426,121 @@ func TestCorrectAndWithdraw(t *testing.T) {
 	if deletes != 3 {
 		t.Errorf("%d deletions queued, want 3 (one per copy sent)", deletes)
 	}
-	if again, _ := f.svc.Withdraw(ctx, id); again != 0 {
+	if again, ok, _ := f.svc.Withdraw(ctx, id); ok || again != 0 {
 		t.Errorf("withdrawn twice: %d more deletions", again)
 	}
 	st, _ := f.svc.Status(ctx, id)
 	if st.State != store.AnnWithdrawn || !st.Finished {
 		t.Errorf("status %+v", st)
 	}
+}
+
+// claimAll claims every due copy, as a dispatcher's round does, and keeps
+// them in flight.
+func claimAll(t *testing.T, st *store.Store) []store.Outgoing {
+	t.Helper()
+	return outbox(t, st, "telegram")
+}
+
+// TestInFlightFollowsTheAnnouncement: copies claimed when an announcement
+// is paused, stopped, corrected or withdrawn do as it does, whatever
+// happens to their send (a 429, a crash).
+func TestInFlightFollowsTheAnnouncement(t *testing.T) {
+	ctx := context.Background()
+	start := func(t *testing.T) (*fixture, int64, []store.Outgoing) {
+		f := newFixture(t)
+		id, err := f.svc.Queue(ctx, store.Announcement{EventID: f.eventID, Audience: "all", Versions: []store.Version{{Lang: "en", HTML: "Bus at 10"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.svc.StartDue(ctx)
+		return f, id, claimAll(t, f.st)
+	}
+	t.Run("paused, then a 429", func(t *testing.T) {
+		f, id, flying := start(t)
+		f.svc.Pause(ctx, id)
+		for _, m := range flying {
+			f.st.Retry(ctx, m.ID, time.Time{}, "429")
+		}
+		if again := claimAll(t, f.st); len(again) != 0 {
+			t.Fatalf("%d copies of a paused announcement went again", len(again))
+		}
+		f.svc.Resume(ctx, id)
+		if again := claimAll(t, f.st); len(again) != len(flying) {
+			t.Errorf("resumed %d, want %d", len(again), len(flying))
+		}
+	})
+	t.Run("stopped, then a crash", func(t *testing.T) {
+		f, id, flying := start(t)
+		f.svc.Cancel(ctx, id)
+		if _, err := f.st.Recover(ctx, "telegram"); err != nil {
+			t.Fatal(err)
+		}
+		if again := claimAll(t, f.st); len(again) != 0 {
+			t.Fatalf("%d copies of a stopped announcement went after the restart", len(again))
+		}
+		st, _ := f.svc.Status(ctx, id)
+		if st.Cancelled != len(flying) || !st.Finished {
+			t.Errorf("status %+v", st)
+		}
+	})
+	t.Run("corrected while in flight", func(t *testing.T) {
+		f, id, flying := start(t)
+		if _, err := f.svc.Correct(ctx, id, store.Version{Lang: "en", HTML: "Bus at 10:30"}); !errors.Is(err, store.ErrInFlight) {
+			t.Fatalf("correct with copies in flight: %v", err)
+		}
+		settle(t, f.st, flying, len(flying))
+		n, err := f.svc.Correct(ctx, id, store.Version{Lang: "en", HTML: "Bus at 10:30"})
+		if err != nil || n != len(flying) {
+			t.Errorf("correct once out: %d, %v", n, err)
+		}
+	})
+	t.Run("withdrawn while in flight", func(t *testing.T) {
+		f, id, flying := start(t)
+		settle(t, f.st, flying[:2], 2) // two out, the rest still in flight
+		n, ok, err := f.svc.Withdraw(ctx, id)
+		if err != nil || !ok || n != 2 {
+			t.Fatalf("withdraw: %d %v %v", n, ok, err)
+		}
+		if st, _ := f.svc.Status(ctx, id); st.Finished {
+			t.Error("finished with copies in flight")
+		}
+		settle(t, f.st, flying[2:], len(flying)-2) // they arrive after all
+		st, _ := f.svc.Status(ctx, id)
+		if !st.Finished {
+			t.Error("not finished once nothing is in flight")
+		}
+		deletes := 0
+		for _, m := range claimAll(t, f.st) {
+			if m.Op == store.OpDelete {
+				deletes++
+			}
+		}
+		if deletes != len(flying) {
+			t.Errorf("%d deletions, want every copy sent: %d", deletes, len(flying))
+		}
+	})
+	t.Run("stopped while starting", func(t *testing.T) {
+		f := newFixture(t)
+		id, _ := f.svc.Queue(ctx, store.Announcement{EventID: f.eventID, Audience: "all", Versions: []store.Version{{Lang: "en", HTML: "Bus at 10"}}})
+		a, _ := f.st.Announcement(ctx, id)
+		f.svc.Cancel(ctx, id) // pressed while start writes the copies
+		if err := f.svc.start(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if got := claimAll(t, f.st); len(got) != 0 {
+			t.Errorf("%d copies of an announcement stopped before it started", len(got))
+		}
+	})
+	t.Run("a second correction drops the first's edits not yet made", func(t *testing.T) {
+		f, id, flying := start(t)
+		settle(t, f.st, flying, len(flying))
+		f.svc.Correct(ctx, id, store.Version{Lang: "en", HTML: "Bus at 10:30"})
+		f.svc.Correct(ctx, id, store.Version{Lang: "en", HTML: "Bus at 11:00"})
+		for _, m := range claimAll(t, f.st) {
+			if m.Op == store.OpEdit && m.HTML != "Bus at 11:00" {
+				t.Errorf("an older edit still goes: %+v", m)
+			}
+		}
+	})
 }

@@ -23,10 +23,9 @@ type Store interface {
 	Unfinished(ctx context.Context, sender string) ([]store.Announcement, error)
 	Enqueue(ctx context.Context, msgs []store.Outgoing) (int, error)
 	Counts(ctx context.Context, job string) (store.JobCounts, error)
-	Hold(ctx context.Context, job string) (int, error)
-	Release(ctx context.Context, job string) (int, error)
-	CancelJob(ctx context.Context, job string) (int, error)
-	Revise(ctx context.Context, job, variant, html string) (int, error)
+	ControlAnnouncement(ctx context.Context, id int64, from []string, to string, fields map[string]any, job, op string) (bool, error)
+	Withdraw(ctx context.Context, id int64, from []string, job, delJob string, at time.Time) (int, bool, error)
+	Correct(ctx context.Context, id int64, from []string, job, fixJob string, v store.Version) (int, error)
 	FollowUp(ctx context.Context, job, newJob, op, variant, html string) (int, error)
 }
 
@@ -72,7 +71,7 @@ func New(st Store, opt Options) *Service {
 }
 
 // Outbox jobs of an announcement: "<sender>:ann:<id>" sends it,
-// "<sender>:fix:<id>:<n>" is its n-th correction, "<sender>:del:<id>" its
+// "<sender>:fix:<id>:#<n>" is its n-th correction, "<sender>:del:<id>" its
 // withdrawal.
 const (
 	JobSend     = "ann"
@@ -81,6 +80,10 @@ const (
 )
 
 func (s *Service) job(id int64) string { return fmt.Sprintf("%s:%s:%d", s.opt.Sender, JobSend, id) }
+
+func (s *Service) withdrawal(id int64) string {
+	return fmt.Sprintf("%s:%s:%d", s.opt.Sender, JobWithdraw, id)
+}
 
 // ParseJob returns the kind and announcement of an outbox job, if it is
 // one of an announcement's.
@@ -251,16 +254,19 @@ func (s *Service) StartDue(ctx context.Context) ([]int64, error) {
 	}
 	now := s.opt.Now()
 	var started []int64
+	var errs []error
 	for _, a := range list {
 		if a.State != store.AnnQueued || a.SendAt.After(now) {
 			continue
 		}
+		// One that cannot start does not hold up the others.
 		if err := s.start(ctx, a); err != nil {
-			return started, fmt.Errorf("announce: start %d: %w", a.ID, err)
+			errs = append(errs, fmt.Errorf("announce: start %d: %w", a.ID, err))
+			continue
 		}
 		started = append(started, a.ID)
 	}
-	return started, nil
+	return started, errors.Join(errs...)
 }
 
 func (s *Service) start(ctx context.Context, a store.Announcement) error {
@@ -286,8 +292,14 @@ func (s *Service) start(ctx context.Context, a store.Announcement) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.MoveAnnouncement(ctx, a.ID, []string{store.AnnQueued}, store.AnnSending,
-		map[string]any{"recipients": c.Total(), "started_at": s.opt.Now()}); err != nil {
+	moved, err := s.store.MoveAnnouncement(ctx, a.ID, []string{store.AnnQueued}, store.AnnSending,
+		map[string]any{"recipients": c.Total(), "started_at": s.opt.Now()})
+	if err != nil {
+		return err
+	}
+	if !moved {
+		// Stopped while its copies were being written: they never go.
+		_, err := s.store.ControlAnnouncement(ctx, a.ID, []string{store.AnnCancelled}, store.AnnCancelled, nil, job, store.JobCancel)
 		return err
 	}
 	s.opt.Wake()
@@ -325,8 +337,17 @@ func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
 		st.State, st.FinishedAt = store.AnnDone, now
 	}
 	switch st.State {
-	case store.AnnDone, store.AnnWithdrawn:
+	case store.AnnDone:
 		st.Finished = true
+	case store.AnnWithdrawn:
+		// Copies in flight at the withdrawal are deleted once they are
+		// out: the deletion job is brought up to date until none is left.
+		if c.InFlight == 0 {
+			if _, err := s.store.FollowUp(ctx, s.job(id), s.withdrawal(id), store.OpDelete, "", ""); err != nil {
+				return Status{}, err
+			}
+			st.Finished = true
+		}
 	case store.AnnCancelled:
 		st.Finished = c.Pending == 0
 	case store.AnnSending:
@@ -342,80 +363,49 @@ func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
 
 // Pause holds a running announcement's copies not yet sent.
 func (s *Service) Pause(ctx context.Context, id int64) (bool, error) {
-	ok, err := s.store.MoveAnnouncement(ctx, id, []string{store.AnnSending}, store.AnnPaused, nil)
-	if !ok || err != nil {
-		return false, err
-	}
-	_, err = s.store.Hold(ctx, s.job(id))
-	return true, err
+	return s.store.ControlAnnouncement(ctx, id, []string{store.AnnSending}, store.AnnPaused, nil, s.job(id), store.JobHold)
 }
 
 // Resume sends a paused announcement on.
 func (s *Service) Resume(ctx context.Context, id int64) (bool, error) {
-	ok, err := s.store.MoveAnnouncement(ctx, id, []string{store.AnnPaused}, store.AnnSending, nil)
-	if !ok || err != nil {
-		return false, err
-	}
-	_, err = s.store.Release(ctx, s.job(id))
+	ok, err := s.store.ControlAnnouncement(ctx, id, []string{store.AnnPaused}, store.AnnSending, nil, s.job(id), store.JobRelease)
 	s.opt.Wake()
-	return true, err
+	return ok, err
 }
 
 // Cancel stops a queued, running or paused announcement: copies not yet
 // sent never go.
 func (s *Service) Cancel(ctx context.Context, id int64) (bool, error) {
-	ok, err := s.store.MoveAnnouncement(ctx, id, []string{store.AnnQueued, store.AnnSending, store.AnnPaused}, store.AnnCancelled,
-		map[string]any{"finished_at": s.opt.Now()})
-	if !ok || err != nil {
-		return false, err
-	}
-	_, err = s.store.CancelJob(ctx, s.job(id))
-	return true, err
+	return s.store.ControlAnnouncement(ctx, id, []string{store.AnnQueued, store.AnnSending, store.AnnPaused}, store.AnnCancelled,
+		map[string]any{"finished_at": s.opt.Now()}, s.job(id), store.JobCancel)
 }
+
+// Correctable are the states in which an announcement may be corrected:
+// some copies are out or about to go.
+var Correctable = []string{store.AnnSending, store.AnnPaused, store.AnnDone, store.AnnCancelled}
 
 // Correct gives one version of an announcement a new text: copies not yet
 // sent go out with it, and every copy sent is edited. It returns how many
-// copies will be edited.
+// copies will be edited; with copies in flight it refuses
+// (store.ErrInFlight), as they would keep the old text.
 func (s *Service) Correct(ctx context.Context, id int64, v store.Version) (int, error) {
 	a, err := s.store.Announcement(ctx, id)
 	if err != nil {
 		return 0, err
 	}
-	i := slices.IndexFunc(a.Versions, func(x store.Version) bool { return x.Lang == v.Lang })
-	if i < 0 {
-		return 0, fmt.Errorf("announce: announcement %d has no %s version", id, v.Lang)
-	}
 	if p := Check(v, a.MediaKind != ""); p != nil {
 		return 0, fmt.Errorf("%w: %s", ErrInvalid, describe([]Problem{*p}))
 	}
-	a.Versions[i] = v
-	a.Corrections++
-	a.Awaiting, a.PendingHTML = "", ""
-	if _, err := s.store.SaveAnnouncement(ctx, a); err != nil {
-		return 0, err
-	}
-	job := s.job(id)
-	if _, err := s.store.Revise(ctx, job, v.Lang, v.HTML); err != nil {
-		return 0, err
-	}
-	n, err := s.store.FollowUp(ctx, job, fmt.Sprintf("%s:%s:%d:%d", s.opt.Sender, JobCorrect, id, a.Corrections), store.OpEdit, v.Lang, v.HTML)
+	fixJob := fmt.Sprintf("%s:%s:%d:#%d", s.opt.Sender, JobCorrect, id, a.Corrections+1)
+	n, err := s.store.Correct(ctx, id, Correctable, s.job(id), fixJob, v)
 	s.opt.Wake()
 	return n, err
 }
 
 // Withdraw stops an announcement and deletes every copy sent. It returns
-// how many copies will be deleted.
-func (s *Service) Withdraw(ctx context.Context, id int64) (int, error) {
-	ok, err := s.store.MoveAnnouncement(ctx, id, []string{store.AnnSending, store.AnnPaused, store.AnnDone, store.AnnCancelled},
-		store.AnnWithdrawn, map[string]any{"finished_at": s.opt.Now()})
-	if !ok || err != nil {
-		return 0, err
-	}
-	job := s.job(id)
-	if _, err := s.store.CancelJob(ctx, job); err != nil {
-		return 0, err
-	}
-	n, err := s.store.FollowUp(ctx, job, fmt.Sprintf("%s:%s:%d", s.opt.Sender, JobWithdraw, id), store.OpDelete, "", "")
+// how many copies will be deleted, and whether it was withdrawn now.
+func (s *Service) Withdraw(ctx context.Context, id int64) (int, bool, error) {
+	n, ok, err := s.store.Withdraw(ctx, id, Correctable, s.job(id), s.withdrawal(id), s.opt.Now())
 	s.opt.Wake()
-	return n, err
+	return n, ok, err
 }

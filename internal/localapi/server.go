@@ -67,6 +67,8 @@ type Message struct {
 	File    string
 	Edited  bool
 	Deleted bool
+	// Paid is set when the message was sent with allow_paid_broadcast.
+	Paid bool
 	// Seq grows with every message sent, edited or deleted, across chats.
 	Seq int64
 }
@@ -576,7 +578,7 @@ func (s *Server) send(method string, form func(string) string, text string, limi
 	if err != nil {
 		return nil, err
 	}
-	m := &Message{ChatID: chatID, Method: method, HTML: text}
+	m := &Message{ChatID: chatID, Method: method, HTML: text, Paid: form("allow_paid_broadcast") == "true"}
 	if err := fillText(m, text, form("parse_mode"), limit, required); err != nil {
 		return nil, err
 	}

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -51,9 +53,10 @@ type Announcement struct {
 	// SendAt is when it goes; zero means as soon as it is confirmed.
 	SendAt time.Time
 	State  string
-	// Awaiting is what its author is asked to send next ("text:ru",
-	// "file", "time", "fix:ru"); PendingHTML a correction waiting for
-	// confirmation, as "<lang>:<html>".
+	// Awaiting is what Asker (its author, or who corrects it) is asked to
+	// send next ("text:ru", "file", "time", "fix:ru"); PendingHTML a
+	// correction waiting for confirmation, as "<lang>:<html>".
+	Asker       int64
 	Awaiting    string
 	PendingHTML string
 	Recipients  int
@@ -77,6 +80,7 @@ type announcementRow struct {
 	MediaID     string
 	SendAt      *time.Time
 	State       string
+	Asker       int64
 	Awaiting    string
 	PendingHTML string
 	Recipients  int
@@ -107,7 +111,7 @@ func fromOpt(t *time.Time) time.Time {
 func (r announcementRow) announcement() (Announcement, error) {
 	a := Announcement{ID: r.ID, EventID: r.EventID, Sender: r.Sender, Author: r.Author, ReportChat: r.ReportChat,
 		ProgressMsg: r.ProgressMsg, Audience: r.Audience, MediaKind: r.MediaKind, MediaID: r.MediaID,
-		SendAt: fromOpt(r.SendAt), State: r.State, Awaiting: r.Awaiting, PendingHTML: r.PendingHTML,
+		SendAt: fromOpt(r.SendAt), State: r.State, Asker: r.Asker, Awaiting: r.Awaiting, PendingHTML: r.PendingHTML,
 		Recipients: r.Recipients, Corrections: r.Corrections, Reported: r.Reported, CreatedAt: r.CreatedAt,
 		StartedAt: fromOpt(r.StartedAt), FinishedAt: fromOpt(r.FinishedAt)}
 	if err := json.Unmarshal([]byte(r.Versions), &a.Versions); err != nil {
@@ -128,7 +132,7 @@ func (s *Store) SaveAnnouncement(ctx context.Context, a Announcement) (int64, er
 	}
 	r := announcementRow{ID: a.ID, EventID: a.EventID, Sender: a.Sender, Author: a.Author, ReportChat: a.ReportChat,
 		ProgressMsg: a.ProgressMsg, Audience: a.Audience, Versions: string(versions), MediaKind: a.MediaKind,
-		MediaID: a.MediaID, SendAt: optTime(a.SendAt), State: a.State, Awaiting: a.Awaiting, PendingHTML: a.PendingHTML,
+		MediaID: a.MediaID, SendAt: optTime(a.SendAt), State: a.State, Asker: a.Asker, Awaiting: a.Awaiting, PendingHTML: a.PendingHTML,
 		Recipients: a.Recipients, Corrections: a.Corrections, Reported: a.Reported, CreatedAt: a.CreatedAt,
 		StartedAt: optTime(a.StartedAt), FinishedAt: optTime(a.FinishedAt)}
 	if r.CreatedAt.IsZero() {
@@ -153,10 +157,39 @@ func (s *Store) Announcement(ctx context.Context, id int64) (Announcement, error
 	return r.announcement()
 }
 
-// Awaiting returns the announcement whose author is asked for input, or
+// Awaiting returns the announcement a person is asked for input for, or
 // ErrNotFound.
-func (s *Store) Awaiting(ctx context.Context, author int64) (Announcement, error) {
-	return s.firstAnnouncement(s.db.WithContext(ctx).Where("author = ? AND awaiting <> ''", author))
+func (s *Store) Awaiting(ctx context.Context, asker int64) (Announcement, error) {
+	return s.firstAnnouncement(s.db.WithContext(ctx).Where("asker = ? AND awaiting <> ''", asker))
+}
+
+// Ask records what a person is asked to send for an announcement (or
+// nothing, with awaiting ""), and forgets any correction waiting; a
+// person is asked one thing at a time.
+func (s *Store) Ask(ctx context.Context, id, asker int64, awaiting string) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if awaiting != "" {
+			if err := tx.Model(&announcementRow{}).Where("asker = ? AND id <> ?", asker, id).Update("awaiting", "").Error; err != nil {
+				return err
+			}
+		}
+		return tx.Model(&announcementRow{}).Where("id = ?", id).
+			Updates(map[string]any{"asker": asker, "awaiting": awaiting, "pending_html": ""}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("store: announcement %d: ask: %w", id, err)
+	}
+	return nil
+}
+
+// HoldCorrection keeps a correction previewed until it is confirmed.
+func (s *Store) HoldCorrection(ctx context.Context, id int64, pending string) error {
+	err := s.db.WithContext(ctx).Model(&announcementRow{}).Where("id = ?", id).
+		Updates(map[string]any{"awaiting": "", "pending_html": pending}).Error
+	if err != nil {
+		return fmt.Errorf("store: announcement %d: correction: %w", id, err)
+	}
+	return nil
 }
 
 // Draft returns an author's draft, or ErrNotFound.
@@ -207,6 +240,28 @@ func (s *Store) announcements(q *gorm.DB) ([]Announcement, error) {
 // to, setting fields too, and reports whether it was in one of from:
 // of two presses of the same button, one wins.
 func (s *Store) MoveAnnouncement(ctx context.Context, id int64, from []string, to string, fields map[string]any) (bool, error) {
+	return s.ControlAnnouncement(ctx, id, from, to, fields, "", "")
+}
+
+// ControlAnnouncement moves an announcement as MoveAnnouncement does and,
+// in the same transaction, holds, releases or cancels its job (op
+// JobHold, JobRelease, JobCancel), so that the two never disagree.
+func (s *Store) ControlAnnouncement(ctx context.Context, id int64, from []string, to string, fields map[string]any, job, op string) (bool, error) {
+	var moved bool
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if moved, err = move(tx, id, from, to, fields); err != nil || !moved || op == "" {
+			return err
+		}
+		return controlJob(tx, job, op)
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: announcement %d to %s: %w", id, to, err)
+	}
+	return moved, nil
+}
+
+func move(tx *gorm.DB, id int64, from []string, to string, fields map[string]any) (bool, error) {
 	set := map[string]any{"state": to}
 	for k, v := range fields {
 		if t, ok := v.(time.Time); ok {
@@ -214,11 +269,98 @@ func (s *Store) MoveAnnouncement(ctx context.Context, id int64, from []string, t
 		}
 		set[k] = v
 	}
-	res := s.db.WithContext(ctx).Model(&announcementRow{}).Where("id = ? AND state IN ?", id, from).Updates(set)
-	if res.Error != nil {
-		return false, fmt.Errorf("store: announcement %d to %s: %w", id, to, res.Error)
+	res := tx.Model(&announcementRow{}).Where("id = ? AND state IN ?", id, from).Updates(set)
+	return res.RowsAffected == 1, res.Error
+}
+
+// Withdraw stops an announcement (from one of the states from) and queues
+// the deletion of every copy sent as job delJob, in one transaction. It
+// reports whether the announcement was in one of from.
+func (s *Store) Withdraw(ctx context.Context, id int64, from []string, job, delJob string, at time.Time) (int, bool, error) {
+	var n int
+	var moved bool
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if moved, err = move(tx, id, from, AnnWithdrawn, map[string]any{"finished_at": at}); err != nil || !moved {
+			return err
+		}
+		if err := controlJob(tx, job, JobCancel); err != nil {
+			return err
+		}
+		n, err = followUp(tx, job, delJob, OpDelete, "", "")
+		return err
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("store: withdraw announcement %d: %w", id, err)
 	}
-	return res.RowsAffected == 1, nil
+	return n, moved, nil
+}
+
+// ErrInFlight is a correction asked while copies are being sent: they
+// would keep the old text.
+var ErrInFlight = errors.New("store: copies are being sent")
+
+// Correct gives one version of an announcement (in one of the states
+// from) a new text, in one transaction: the copies not yet sent take it,
+// earlier corrections of that version not yet made are dropped, and every
+// copy sent is to be edited by job fixJob. It returns how many.
+func (s *Store) Correct(ctx context.Context, id int64, from []string, job, fixJob string, v Version) (int, error) {
+	var n int
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r announcementRow
+		if err := tx.Take(&r, "id = ? AND state IN ?", id, from).Error; err != nil {
+			return err
+		}
+		a, err := r.announcement()
+		if err != nil {
+			return err
+		}
+		var inFlight int64
+		if err := tx.Model(&outgoingRow{}).Where("job = ? AND state = ?", job, StateSending).Count(&inFlight).Error; err != nil {
+			return err
+		}
+		if inFlight > 0 {
+			return ErrInFlight
+		}
+		found := false
+		for i := range a.Versions {
+			if a.Versions[i].Lang == v.Lang {
+				a.Versions[i], found = v, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("no %s version", v.Lang)
+		}
+		versions, err := json.Marshal(a.Versions)
+		if err != nil {
+			return err
+		}
+		if err := tx.Model(&announcementRow{}).Where("id = ?", id).Updates(map[string]any{"versions": string(versions),
+			"corrections": gorm.Expr("corrections + 1"), "awaiting": "", "pending_html": ""}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&outgoingRow{}).Where("job = ? AND variant = ? AND state IN ?", job, v.Lang, []string{StatePending, StateHeld}).
+			Update("html", v.HTML).Error; err != nil {
+			return err
+		}
+		prefix, _, _ := strings.Cut(fixJob, "#")
+		if err := tx.Model(&outgoingRow{}).Where("job LIKE ? AND variant = ? AND state IN ?", prefix+"%", v.Lang, []string{StatePending, StateHeld}).
+			Update("state", StateCancelled).Error; err != nil {
+			return err
+		}
+		n, err = followUp(tx, job, fixJob, OpEdit, v.Lang, v.HTML)
+		return err
+	})
+	if errors.Is(err, ErrInFlight) {
+		return 0, err
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: correct announcement %d: %w", id, err)
+	}
+	return n, nil
 }
 
 // MarkReported records that an announcement's final figures were shown.
@@ -247,4 +389,20 @@ func (s *Store) DeleteDraft(ctx context.Context, id int64) (bool, error) {
 		return false, fmt.Errorf("store: delete draft %d: %w", id, res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// Secret returns the random secret named key, made on first use; it signs
+// what the bot hands out, like invitation links.
+func (s *Store) Secret(ctx context.Context, key string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	rand.Read(fresh)
+	db := s.db.WithContext(ctx)
+	if err := db.Exec("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING", key, fmt.Sprintf("%x", fresh)).Error; err != nil {
+		return nil, fmt.Errorf("store: secret %s: %w", key, err)
+	}
+	var value string
+	if err := db.Raw("SELECT value FROM settings WHERE key = ?", key).Scan(&value).Error; err != nil {
+		return nil, fmt.Errorf("store: secret %s: %w", key, err)
+	}
+	return []byte(value), nil
 }

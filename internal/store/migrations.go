@@ -202,6 +202,7 @@ var migrations = []*gormigrate.Migration{
 				MediaID     string `gorm:"not null"`
 				SendAt      *time.Time
 				State       string `gorm:"size:16;not null;index:announcements_author_state,priority:2"`
+				Asker       int64  `gorm:"not null;index"`
 				Awaiting    string `gorm:"size:32;not null"`
 				PendingHTML string `gorm:"not null"`
 				Recipients  int    `gorm:"not null"`
@@ -211,7 +212,17 @@ var migrations = []*gormigrate.Migration{
 				StartedAt   *time.Time
 				FinishedAt  *time.Time
 			}
-			if err := tx.Migrator().CreateTable(&announcement{}); err != nil {
+			// A paused or cancelled job: a message of it given back (a 429,
+			// a crash) waits or is dropped instead of going.
+			type jobHold struct {
+				Job   string `gorm:"primaryKey;size:64"`
+				State string `gorm:"size:16;not null"`
+			}
+			type setting struct {
+				Key   string `gorm:"primaryKey;size:64"`
+				Value string `gorm:"not null"`
+			}
+			if err := tx.Migrator().CreateTable(&announcement{}, &jobHold{}, &setting{}); err != nil {
 				return err
 			}
 			for _, stmt := range []string{

@@ -20,7 +20,8 @@ const (
 	StateBlocked   = "blocked"
 	StateFailed    = "failed"
 	StateHeld      = "held"
-	StateCancelled = "cancelled"
+	StateCancelled = "stopped" // fits the column's 8 letters
+
 )
 
 // What an outgoing message does to its chat.
@@ -177,18 +178,22 @@ func (s *Store) Settle(ctx context.Context, id int64, state, reason string, at t
 // Retry gives a claimed message back, to be claimed again from at on.
 func (s *Store) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
 	if err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("id = ? AND state = ?", id, StateSending).
-		Updates(map[string]any{"state": StatePending, "lease_until": at.UTC(), "reason": reason}).Error; err != nil {
+		Updates(map[string]any{"state": givenBack, "lease_until": at.UTC(), "reason": reason}).Error; err != nil {
 		return fmt.Errorf("store: retry outgoing %d: %w", id, err)
 	}
 	return nil
 }
+
+// givenBack is the state of a message given back after a try: pending,
+// unless its job was paused (held) or stopped meanwhile.
+var givenBack = gorm.Expr("COALESCE((SELECT h.state FROM job_holds h WHERE h.job = outgoings.job), ?)", StatePending)
 
 // Recover gives back every message of sender left in flight when it
 // stopped, to be sent at once. One process is each sender, so at its
 // start-up nothing else is sending its messages.
 func (s *Store) Recover(ctx context.Context, sender string) (int, error) {
 	res := ofSender(s.db.WithContext(ctx).Model(&outgoingRow{}), sender).Where("state = ?", StateSending).
-		Updates(map[string]any{"state": StatePending, "lease_until": time.Time{}})
+		Updates(map[string]any{"state": givenBack, "lease_until": time.Time{}})
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: recover outgoing: %w", res.Error)
 	}
@@ -199,7 +204,7 @@ func (s *Store) Recover(ctx context.Context, sender string) (int, error) {
 // supergroup) and gives it back, to be sent there at once.
 func (s *Store) Retarget(ctx context.Context, id, chatID int64) error {
 	err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("id = ? AND state = ?", id, StateSending).
-		Updates(map[string]any{"chat_id": chatID, "state": StatePending, "lease_until": time.Time{}}).Error
+		Updates(map[string]any{"chat_id": chatID, "state": givenBack, "lease_until": time.Time{}}).Error
 	if err != nil {
 		return fmt.Errorf("store: retarget outgoing %d: %w", id, err)
 	}
@@ -207,9 +212,9 @@ func (s *Store) Retarget(ctx context.Context, id, chatID int64) error {
 }
 
 // JobCounts are a job's messages by state; Pending includes those being
-// sent, Held those of a paused job.
+// sent (InFlight), Held those of a paused job.
 type JobCounts struct {
-	Pending, Held, Sent, Blocked, Failed, Cancelled int
+	Pending, InFlight, Held, Sent, Blocked, Failed, Cancelled int
 }
 
 // Done reports whether nothing of the job is left to send.
@@ -233,8 +238,11 @@ func (s *Store) Counts(ctx context.Context, job string) (JobCounts, error) {
 	var c JobCounts
 	for _, r := range rows {
 		switch r.State {
-		case StatePending, StateSending:
+		case StatePending:
 			c.Pending += r.N
+		case StateSending:
+			c.Pending += r.N
+			c.InFlight = r.N
 		case StateSent:
 			c.Sent = r.N
 		case StateBlocked:
@@ -250,38 +258,36 @@ func (s *Store) Counts(ctx context.Context, job string) (JobCounts, error) {
 	return c, nil
 }
 
-// Hold pauses a job: its messages not yet claimed wait until Release.
-func (s *Store) Hold(ctx context.Context, job string) (int, error) {
-	return s.restate(ctx, job, []string{StatePending}, StateHeld)
-}
+// Job controls, applied with an announcement's change of state.
+const (
+	JobHold    = "hold"    // messages not yet claimed wait
+	JobRelease = "release" // and go again
+	JobCancel  = "cancel"  // or never go
+)
 
-// Release resumes a job that Hold paused.
-func (s *Store) Release(ctx context.Context, job string) (int, error) {
-	return s.restate(ctx, job, []string{StateHeld}, StatePending)
-}
-
-// CancelJob drops a job's messages not yet claimed; those in flight still
-// go.
-func (s *Store) CancelJob(ctx context.Context, job string) (int, error) {
-	return s.restate(ctx, job, []string{StatePending, StateHeld}, StateCancelled)
-}
-
-func (s *Store) restate(ctx context.Context, job string, from []string, to string) (int, error) {
-	res := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("job = ? AND state IN ?", job, from).Update("state", to)
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: job %s to %s: %w", job, to, res.Error)
+// controlJob holds, releases or cancels a job's messages, including those
+// in flight: given back, they follow the job.
+func controlJob(tx *gorm.DB, job, op string) error {
+	var from []string
+	var to string
+	switch op {
+	case JobHold:
+		from, to = []string{StatePending}, StateHeld
+	case JobRelease:
+		from, to = []string{StateHeld}, StatePending
+	case JobCancel:
+		from, to = []string{StatePending, StateHeld}, StateCancelled
+	default:
+		return fmt.Errorf("store: unknown job control %q", op)
 	}
-	return int(res.RowsAffected), nil
-}
-
-// Revise gives a job's messages of one variant not yet claimed a new text.
-func (s *Store) Revise(ctx context.Context, job, variant, html string) (int, error) {
-	res := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("job = ? AND variant = ? AND state IN ?", job, variant, []string{StatePending, StateHeld}).
-		Update("html", html)
-	if res.Error != nil {
-		return 0, fmt.Errorf("store: revise job %s: %w", job, res.Error)
+	if op == JobRelease {
+		if err := tx.Exec("DELETE FROM job_holds WHERE job = ?", job).Error; err != nil {
+			return err
+		}
+	} else if err := tx.Exec("INSERT INTO job_holds (job, state) VALUES (?, ?) ON CONFLICT (job) DO UPDATE SET state = excluded.state", job, to).Error; err != nil {
+		return err
 	}
-	return int(res.RowsAffected), nil
+	return tx.Model(&outgoingRow{}).Where("job = ? AND state IN ?", job, from).Update("state", to).Error
 }
 
 // FollowUp makes job newJob of one op (OpEdit with html, or OpDelete) on
@@ -289,6 +295,10 @@ func (s *Store) Revise(ctx context.Context, job, variant, html string) (int, err
 // It is one statement, however many copies there are, and adds nothing
 // twice when repeated.
 func (s *Store) FollowUp(ctx context.Context, job, newJob, op, variant, html string) (int, error) {
+	return followUp(s.db.WithContext(ctx), job, newJob, op, variant, html)
+}
+
+func followUp(tx *gorm.DB, job, newJob, op, variant, html string) (int, error) {
 	q := `INSERT INTO outgoings (job, chat_id, op, html, variant, media_kind, media_id, message_id, state, lease_until, attempts, reason, created_at)
 		SELECT ?, chat_id, ?, ?, variant, media_kind, media_id, message_id, ?, ?, 0, '', ? FROM outgoings
 		WHERE job = ? AND state = ? AND message_id <> 0`
@@ -298,7 +308,7 @@ func (s *Store) FollowUp(ctx context.Context, job, newJob, op, variant, html str
 		args = append(args, variant)
 	}
 	q += " ON CONFLICT DO NOTHING"
-	res := s.db.WithContext(ctx).Exec(q, args...)
+	res := tx.Exec(q, args...)
 	if res.Error != nil {
 		return 0, fmt.Errorf("store: %s of job %s: %w", op, job, res.Error)
 	}

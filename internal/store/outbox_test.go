@@ -55,7 +55,7 @@ func TestOutbox(t *testing.T) {
 
 	c, err := s.Counts(ctx, "t:notice:7")
 	must(err)
-	if c != (JobCounts{Pending: 1198, Sent: 1, Blocked: 1}) || c.Done() {
+	if c != (JobCounts{Pending: 1198, InFlight: 4, Sent: 1, Blocked: 1}) || c.Done() {
 		t.Errorf("counts %+v", c)
 	}
 
