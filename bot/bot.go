@@ -21,6 +21,7 @@ import (
 	"github.com/delegatedesk/delegatedesk/internal/announce"
 	"github.com/delegatedesk/delegatedesk/internal/answer"
 	"github.com/delegatedesk/delegatedesk/internal/delivery"
+	"github.com/delegatedesk/delegatedesk/internal/desk"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
 	"github.com/delegatedesk/delegatedesk/internal/store"
@@ -57,6 +58,19 @@ type Store interface {
 
 	// Announcements, and the delegates' countries and groups.
 	announce.Store
+	// The organisers' desk.
+	desk.Store
+	OpenTicket(ctx context.Context, eventID, userID, chatID int64, question string, now time.Time) (store.Ticket, bool, error)
+	TicketOfUser(ctx context.Context, eventID, userID int64) (store.Ticket, error)
+	TicketOfThread(ctx context.Context, thread int) (store.Ticket, error)
+	TicketOfMessage(ctx context.Context, sender string, chatID int64, messageID int) (store.Ticket, error)
+	SetTicketThread(ctx context.Context, id int64, thread int) error
+	TicketAnswered(ctx context.Context, id int64) error
+	CloseTicket(ctx context.Context, id int64) (bool, error)
+	OpenTickets(ctx context.Context, limit int) ([]store.Ticket, error)
+	TakeDeskMessage(ctx context.Context, id, userID int64) (store.DeskMessage, error)
+	DeskAnswer(ctx context.Context, ticketID int64, msgID int) (store.DeskMessage, error)
+	Reason(ctx context.Context, job string) (string, error)
 	Awaiting(ctx context.Context, asker int64) (store.Announcement, error)
 	Ask(ctx context.Context, id, asker int64, awaiting string) error
 	HoldCorrection(ctx context.Context, id int64, pending string) error
@@ -95,6 +109,12 @@ type Config struct {
 	// PaidBroadcast sends messages to many delegates with
 	// allow_paid_broadcast, for rates above Telegram's free 30 a second.
 	PaidBroadcast bool
+	// DeskChatID is the organisers' group (ORGANISERS_CHAT_ID): questions
+	// the bot cannot answer go there; 0 means no desk.
+	DeskChatID int64
+	// DeskFlushEvery is how often messages held back by the desk's flood
+	// control are sent on (default 5 s).
+	DeskFlushEvery time.Duration
 	// ProgressEvery is how often announcements are followed: started
 	// when due, their progress message updated (default 3 s).
 	ProgressEvery time.Duration
@@ -118,6 +138,7 @@ type Bot struct {
 	// Telegram's pace.
 	dispatcher *delivery.Dispatcher
 	ann        *announce.Service
+	desk       *desk.Service
 	followWake chan struct{}
 	// progress: announcement id → what its progress message shows
 	progress sync.Map
@@ -144,6 +165,9 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 	}
 	if cfg.HandlerTimeout <= 0 {
 		cfg.HandlerTimeout = 30 * time.Second
+	}
+	if cfg.DeskFlushEvery <= 0 {
+		cfg.DeskFlushEvery = 5 * time.Second
 	}
 	if cfg.ProgressEvery <= 0 {
 		cfg.ProgressEvery = 3 * time.Second
@@ -183,7 +207,14 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 		return nil, fmt.Errorf("bot: connect to the Bot API: %w", redactToken(err, cfg.Token))
 	}
 	b.api = api
-	b.dispatcher = delivery.NewDispatcher(st, sender{api: api, paid: cfg.PaidBroadcast}, pacer, delivery.Options{Name: cfg.Outbox, Done: b.jobDone, Log: b.log})
+	b.dispatcher = delivery.NewDispatcher(st, sender{api: api, paid: cfg.PaidBroadcast}, pacer, delivery.Options{Name: cfg.Outbox, Done: b.jobDone, Log: b.log,
+		Moved: func(ctx context.Context, from, to int64) {
+			if err := b.desk.Moved(ctx, from, to); err != nil {
+				b.log.Error("desk moved", "err", err)
+			}
+		}})
+	// The desk's flood control counts in real time, like the outbox.
+	b.desk = desk.New(st, cfg.Outbox, cfg.DeskChatID, b.dispatcher.Wake, time.Now)
 	b.ann = announce.New(st, announce.Options{Sender: cfg.Outbox, Admins: cfg.AdminIDs, DefaultLanguage: cfg.DefaultLanguage,
 		Rate: cfg.Pace.PerSecond * (1 - cfg.Pace.Reserve), Wake: b.dispatcher.Wake, Now: cfg.Now})
 	return b, nil
@@ -222,11 +253,17 @@ func (b *Bot) Run(ctx context.Context) error {
 		defer close(followed)
 		b.followAnnouncements(ctx)
 	}()
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		b.flushDesk(ctx)
+	}()
 	b.log.Info("bot started", "workers", b.cfg.Workers)
 	b.api.Start(ctx)
 	<-noticesDone
 	<-dispatched
 	<-followed
+	<-flushed
 	b.log.Info("bot stopped")
 	return nil
 }

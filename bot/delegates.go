@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"regexp"
 	"strconv"
@@ -88,7 +88,8 @@ func (b *Bot) inviteSignature(ctx context.Context, payload string) (string, erro
 	}
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(payload))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))[:12], nil
+	// Hex: the payload's parts are split at "_", which base64url has.
+	return hex.EncodeToString(mac.Sum(nil))[:16], nil
 }
 
 // invite makes a delegation's invitation link to the followed event:

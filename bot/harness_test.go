@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/delegatedesk/delegatedesk/internal/answer"
+	"github.com/delegatedesk/delegatedesk/internal/delivery"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/localapi"
 	"github.com/delegatedesk/delegatedesk/internal/programme"
@@ -50,6 +51,12 @@ type harnessConfig struct {
 	admins      []int64
 	noticeDelay time.Duration
 	paid        bool
+	desk        int64
+}
+
+// withDesk makes a group the organisers' desk.
+func withDesk(chatID int64) harnessOption {
+	return func(c *harnessConfig) { c.desk = chatID }
 }
 
 // withPaidBroadcast sends messages to many delegates as paid broadcasts.
@@ -110,9 +117,14 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 		// Announcements are followed often, so that tests see their
 		// progress soon.
 		ProgressEvery: 20 * time.Millisecond,
-		Now:           h.clock,
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AfterUpdate:   h.handled,
+		// The desk's group gets its messages faster than Telegram's 20 a
+		// minute would allow, and held ones follow sooner.
+		Pace:           delivery.Limits{PerSecond: 25, Reserve: 0.2, ChatGap: time.Second, GroupGap: 50 * time.Millisecond},
+		DeskChatID:     cfg.desk,
+		DeskFlushEvery: 50 * time.Millisecond,
+		Now:            h.clock,
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		AfterUpdate:    h.handled,
 	}, cfg.store, cat, answer.NewService(vocab))
 	if err != nil {
 		t.Fatal(err)

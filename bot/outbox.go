@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/delegatedesk/delegatedesk/internal/announce"
 	"github.com/delegatedesk/delegatedesk/internal/delivery"
+	"github.com/delegatedesk/delegatedesk/internal/desk"
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 	"github.com/delegatedesk/delegatedesk/internal/store"
 )
@@ -72,16 +74,40 @@ func (s sender) do(ctx context.Context, m store.Outgoing) (*models.Message, erro
 		return s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: m.ChatID, MessageID: m.MessageID,
 			Text: m.HTML, ParseMode: models.ParseModeHTML})
 	}
-	switch m.MediaKind {
-	case mediaPhoto:
+	var markup models.ReplyMarkup
+	if m.Markup != "" {
+		var kb models.InlineKeyboardMarkup
+		if err := json.Unmarshal([]byte(m.Markup), &kb); err != nil {
+			return nil, &delivery.RejectedError{Reason: "buttons: " + err.Error()}
+		}
+		markup = &kb
+	}
+	var reply *models.ReplyParameters
+	if m.ReplyTo != 0 {
+		// The message answered may be gone: the copy still goes.
+		reply = &models.ReplyParameters{MessageID: m.ReplyTo, AllowSendingWithoutReply: true}
+	}
+	switch {
+	case m.Op == store.OpCopy:
+		p := &tg.CopyMessageParams{ChatID: m.ChatID, FromChatID: m.FromChat, MessageID: m.MessageID,
+			MessageThreadID: m.ThreadID, ReplyParameters: reply}
+		if m.HTML != "" {
+			p.Caption, p.ParseMode = m.HTML, models.ParseModeHTML
+		}
+		id, err := s.api.CopyMessage(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		return &models.Message{ID: id.ID}, nil
+	case m.MediaKind == mediaPhoto:
 		return s.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: m.ChatID, Photo: &models.InputFileString{Data: m.MediaID},
-			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid})
-	case mediaDocument:
+			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid, MessageThreadID: m.ThreadID, ReplyParameters: reply})
+	case m.MediaKind == mediaDocument:
 		return s.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: m.ChatID, Document: &models.InputFileString{Data: m.MediaID},
-			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid})
+			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid, MessageThreadID: m.ThreadID, ReplyParameters: reply})
 	}
 	return s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: m.ChatID, Text: m.HTML, ParseMode: models.ParseModeHTML,
-		AllowPaidBroadcast: s.paid})
+		AllowPaidBroadcast: s.paid, MessageThreadID: m.ThreadID, ReplyParameters: reply, ReplyMarkup: markup})
 }
 
 // Kinds of file an announcement may carry.
@@ -111,6 +137,14 @@ func (b *Bot) Drained(ctx context.Context) error { return b.dispatcher.Drained(c
 func (b *Bot) jobDone(ctx context.Context, job string, c store.JobCounts) {
 	if kind, id, ok := announce.ParseJob(job); ok {
 		b.followUpDone(ctx, kind, id, c)
+		return
+	}
+	if kind, ticket, last, ok := desk.ParseJob(job); ok {
+		if kind == desk.JobAnswer {
+			b.answerDone(ctx, ticket, last, c)
+		} else if c.Sent == 0 {
+			b.log.Warn("desk message not delivered", "job", job, "blocked", c.Blocked, "failed", c.Failed)
+		}
 		return
 	}
 	_, rest, _ := strings.Cut(job, ":")

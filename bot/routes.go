@@ -15,7 +15,7 @@ import (
 type handler func(*request)
 
 // menu lists the commands shown in Telegram's command menu, in order.
-var menu = []string{"schedule", "now", "next", "venues", "materials", "language", "help"}
+var menu = []string{"schedule", "now", "next", "venues", "materials", "ask", "language", "help"}
 
 // commands maps every command to its handler.
 func (b *Bot) commands() map[string]handler {
@@ -28,6 +28,7 @@ func (b *Bot) commands() map[string]handler {
 		"next":      b.next,
 		"venues":    b.venues,
 		"materials": b.materials,
+		"ask":       b.askCmd,
 	}
 }
 
@@ -85,6 +86,9 @@ const (
 	cbAnnAudience  = "ana"  // ana:<announcement>:a|l|c|g|r:<value>
 	cbAnnFix       = "anf"  // anf:<announcement>:<language>
 	cbAnnSend      = "ans"  // ans:<announcement>:<draft hash>
+	cbAskDesk      = "dka"  // dka:<question kept for the desk>
+	cbDeskClose    = "dkc"  // dkc:<ticket>, pressed in the desk
+	cbDeskFAQ      = "dkf"  // dkf:<ticket>:<answer's message in the desk>, pressed in the desk
 )
 
 // callbacks maps every button action to its handler and the number of
@@ -115,6 +119,7 @@ func (b *Bot) callbacks() map[string]struct {
 		cbAnnAudience:  {3, b.annAudience},
 		cbAnnFix:       {2, b.annFix},
 		cbAnnSend:      {2, b.annSend},
+		cbAskDesk:      {1, b.askDesk},
 	}
 }
 
@@ -134,7 +139,14 @@ func (b *Bot) route(ctx context.Context, _ *tg.Bot, upd *models.Update) {
 }
 
 func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
-	if msg.Chat.Type != models.ChatTypePrivate || msg.From == nil || msg.From.IsBot {
+	if msg.Chat.Type != models.ChatTypePrivate {
+		// The organisers' desk is the one group the bot listens to.
+		if b.isDesk(ctx, msg.Chat.ID) {
+			b.deskMessage(ctx, msg)
+		}
+		return
+	}
+	if msg.From == nil || msg.From.IsBot {
 		return
 	}
 	r, err := b.newRequest(ctx, msg.From, msg.Chat.ID)
@@ -154,6 +166,10 @@ func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 				return
 			}
 		}
+	}
+	if !isCommand && b.inDesk(r) {
+		b.deskInput(r)
+		return
 	}
 	if msg.Location != nil {
 		if !r.may(store.RoleAdmin) {
@@ -214,6 +230,10 @@ func command(msg *models.Message) (name, args string, ok bool) {
 }
 
 func (b *Bot) routeCallback(ctx context.Context, cb *models.CallbackQuery) {
+	if cb.Message.Message != nil && cb.Message.Message.Chat.Type != models.ChatTypePrivate && b.isDesk(ctx, cb.Message.Message.Chat.ID) {
+		b.deskCallback(ctx, cb)
+		return
+	}
 	if cb.Message.Message == nil || cb.Message.Message.Chat.Type != models.ChatTypePrivate {
 		// Too old to show (or not ours): say so, in the presser's language.
 		b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID,

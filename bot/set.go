@@ -152,6 +152,10 @@ var fields = map[string]map[string]field{
 			p.Event.Contacts = setText(p.Event.Contacts, lang, v)
 			return true, nil
 		}},
+		"desk_hours": {true, func(p *programme.Programme, _, lang, v string) (bool, error) {
+			p.Event.DeskHours = setText(p.Event.DeskHours, lang, v)
+			return true, nil
+		}},
 	},
 	"faq": {
 		"question": {true, func(p *programme.Programme, id, lang, v string) (bool, error) {

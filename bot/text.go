@@ -33,7 +33,7 @@ func (b *Bot) freeText(r *request, text string) {
 	case answer.Day:
 		r.answerDay(res)
 	default:
-		r.reply(r.t("answer_unknown", l10n.Data{"Commands": suggestions(res.Intent)}), nil)
+		r.reply(r.t("answer_unknown", l10n.Data{"Commands": suggestions(res.Intent)}), r.offerDesk(text))
 	}
 }
 

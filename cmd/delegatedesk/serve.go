@@ -48,6 +48,7 @@ func (e *environment) runBot(ctx context.Context, args []string) error {
 		NoticeDelay:     2 * time.Minute,
 		Pace:            pace(e.cfg.BroadcastRate),
 		PaidBroadcast:   e.cfg.PaidBroadcast,
+		DeskChatID:      e.cfg.OrganisersChatID,
 		Logger:          e.log,
 	}, st, e.cat, e.answers)
 	if err != nil {

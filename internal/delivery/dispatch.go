@@ -90,8 +90,11 @@ type Options struct {
 	Workers int
 	// Done, if set, is called once a job has nothing left to send.
 	Done func(ctx context.Context, job string, c store.JobCounts)
-	Now  func() time.Time
-	Log  *slog.Logger
+	// Moved, if set, is told of a group that became a supergroup, so that
+	// later messages go there at once.
+	Moved func(ctx context.Context, from, to int64)
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // Dispatcher sends what the outbox holds, at the Pacer's pace. There is one
@@ -280,6 +283,9 @@ func (d *Dispatcher) deliver(ctx context.Context, m store.Outgoing) {
 	case errors.As(err, &moved) && m.Attempts < d.opt.MaxAttempts:
 		d.opt.Log.Info("delivery: group moved", "from", m.ChatID, "to", moved.ChatID)
 		serr = d.outbox.Retarget(rec, m.ID, moved.ChatID)
+		if d.opt.Moved != nil {
+			d.opt.Moved(rec, m.ChatID, moved.ChatID)
+		}
 	case errors.Is(err, ErrUnauthorized) && m.Attempts < 4*d.opt.MaxAttempts:
 		d.opt.Log.Error("delivery: telegram refuses the token; sending waits", "pause", d.opt.AuthPause)
 		d.pacer.Pause(d.opt.AuthPause)

@@ -24,7 +24,7 @@ import (
 )
 
 // BotUser is the bot's own account as getMe reports it.
-var BotUser = User{ID: 1, FirstName: "Delegate Desk", Username: "delegate_desk_bot"}
+var BotUser = User{ID: 1, IsBot: true, FirstName: "Delegate Desk", Username: "delegate_desk_bot"}
 
 // User is a Telegram user on the users' side.
 type User struct {
@@ -69,6 +69,9 @@ type Message struct {
 	Deleted bool
 	// Paid is set when the message was sent with allow_paid_broadcast.
 	Paid bool
+	// Thread is the forum topic it was sent to; ReplyTo the message it
+	// answers.
+	Thread, ReplyTo int
 	// Seq grows with every message sent, edited or deleted, across chats.
 	Seq int64
 }
@@ -102,6 +105,9 @@ type Server struct {
 	failing   map[int64]int // chat → sends still to answer 500
 	migrated  map[int64]int64
 	groups    map[int64]bool
+	forums    map[int64]bool
+	topics    map[int64]int               // forum → last topic id
+	incoming  map[[2]int64]map[string]any // (chat, message id) → what a user sent
 	nextCB    int
 	seq       int64
 	files     map[string][]byte // file_id → content, of files users sent
@@ -124,6 +130,9 @@ func New(token string) *Server {
 		failing:   map[int64]int{},
 		migrated:  map[int64]int64{},
 		groups:    map[int64]bool{},
+		forums:    map[int64]bool{},
+		topics:    map[int64]int{},
+		incoming:  map[[2]int64]map[string]any{},
 		files:     map[string][]byte{},
 	}
 }
@@ -189,9 +198,14 @@ func (s *Server) queueMessage(user User, msg map[string]any) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[user.ID] = user
-	s.nextMsg[user.ID]++
-	msg["message_id"] = s.nextMsg[user.ID]
+	chat := user.ID
+	if c, ok := msg["chat"].(map[string]any); ok {
+		chat = c["id"].(int64)
+	}
+	s.nextMsg[chat]++
+	msg["message_id"] = s.nextMsg[chat]
 	msg["date"] = time.Now().Unix()
+	s.incoming[[2]int64{chat, int64(s.nextMsg[chat])}] = msg
 	return s.queueLocked(map[string]any{"message": msg})
 }
 
@@ -289,7 +303,7 @@ func (s *Server) Press(user User, m *Message, data string) (int64, string) {
 		"message": map[string]any{
 			"message_id": m.ID,
 			"date":       time.Now().Unix(),
-			"chat":       map[string]any{"id": m.ChatID, "type": "private"},
+			"chat":       s.chatObject(m.ChatID),
 			"from":       BotUser,
 			"text":       m.Text,
 		},
@@ -501,6 +515,12 @@ func (s *Server) call(ctx context.Context, method string, form func(string) stri
 		return s.getFile(form)
 	case "editMessageText":
 		return s.edit(form)
+	case "copyMessage":
+		return s.copyMessage(form)
+	case "createForumTopic":
+		return s.createTopic(form)
+	case "getChat":
+		return s.getChat(form)
 	case "editMessageCaption":
 		return s.editCaption(form)
 	case "editMessageReplyMarkup":
@@ -579,6 +599,10 @@ func (s *Server) send(method string, form func(string) string, text string, limi
 		return nil, err
 	}
 	m := &Message{ChatID: chatID, Method: method, HTML: text, Paid: form("allow_paid_broadcast") == "true"}
+	if m.Thread, err = s.thread(chatID, form); err != nil {
+		return nil, err
+	}
+	m.ReplyTo = replyTarget(form)
 	if err := fillText(m, text, form("parse_mode"), limit, required); err != nil {
 		return nil, err
 	}

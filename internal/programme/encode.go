@@ -93,6 +93,7 @@ func toFile(p *Programme) fileDoc {
 			Timezone:  p.Event.Timezone,
 			Countries: p.Event.Countries,
 			Contacts:  p.Event.Contacts,
+			DeskHours: p.Event.DeskHours,
 		},
 		Glossary: p.Glossary,
 	}

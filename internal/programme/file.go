@@ -56,6 +56,7 @@ type fileEvent struct {
 	Timezone  string   `yaml:"timezone" json:"timezone"`
 	Countries []string `yaml:"countries,omitempty" json:"countries,omitempty"`
 	Contacts  Text     `yaml:"contacts,omitempty" json:"contacts,omitempty"`
+	DeskHours Text     `yaml:"desk_hours,omitempty" json:"desk_hours,omitempty"`
 }
 
 type fileVenue struct {
@@ -406,6 +407,7 @@ func (d *fileDoc) toProgramme(problems []Problem) (*Programme, []Problem) {
 	}
 	p.Event.Title = checkText("event.title", e.Title, true)
 	p.Event.Contacts = checkText("event.contacts", e.Contacts, false)
+	p.Event.DeskHours = checkText("event.desk_hours", e.DeskHours, false)
 	p.Event.Timezone = e.Timezone
 	loc := time.UTC
 	if e.Timezone == "" {

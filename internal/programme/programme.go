@@ -81,6 +81,8 @@ type Event struct {
 	Timezone  string
 	Countries []string
 	Contacts  Text
+	// DeskHours tells delegates when the organisers' desk answers.
+	DeskHours Text
 }
 
 // Venue is a place where sessions happen.

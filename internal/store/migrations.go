@@ -241,6 +241,52 @@ var migrations = []*gormigrate.Migration{
 			return nil
 		},
 	},
+	{
+		ID: "0008-organisers-desk",
+		Migrate: func(tx *gorm.DB) error {
+			type ticket struct {
+				ID           int64  `gorm:"primaryKey"`
+				EventID      int64  `gorm:"not null;uniqueIndex:tickets_event_user,priority:1"`
+				UserID       int64  `gorm:"not null;uniqueIndex:tickets_event_user,priority:2"`
+				ChatID       int64  `gorm:"not null"`
+				State        string `gorm:"size:16;not null;index"`
+				ThreadID     int    `gorm:"not null"`
+				Question     string `gorm:"not null"`
+				WaitingSince *time.Time
+				CreatedAt    time.Time
+				UpdatedAt    time.Time
+			}
+			// What a delegate sent that waits for the desk: held by flood
+			// control, or a question offered to the desk with a button.
+			type deskMessage struct {
+				ID        int64  `gorm:"primaryKey"`
+				UserID    int64  `gorm:"not null;index"`
+				TicketID  int64  `gorm:"not null;index"`
+				MessageID int    `gorm:"not null"`
+				Kind      string `gorm:"size:16;not null"`
+				Text      string `gorm:"not null"`
+				State     string `gorm:"size:8;not null"`
+				CreatedAt time.Time
+			}
+			if err := tx.Migrator().CreateTable(&ticket{}, &deskMessage{}); err != nil {
+				return err
+			}
+			for _, stmt := range []string{
+				"ALTER TABLE outgoings ADD COLUMN from_chat bigint NOT NULL DEFAULT 0",
+				"ALTER TABLE outgoings ADD COLUMN thread_id bigint NOT NULL DEFAULT 0",
+				"ALTER TABLE outgoings ADD COLUMN reply_to bigint NOT NULL DEFAULT 0",
+				"ALTER TABLE outgoings ADD COLUMN markup text NOT NULL DEFAULT ''",
+				"CREATE INDEX outgoings_chat_message ON outgoings (chat_id, message_id)",
+				"ALTER TABLE participants ADD COLUMN desk_until datetime",
+				"ALTER TABLE events ADD COLUMN desk_hours text NOT NULL DEFAULT 'null'",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
 }
 
 func migrate(db *gorm.DB) error {

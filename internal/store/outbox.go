@@ -29,6 +29,7 @@ const (
 	OpSend   = "send"   // a new message
 	OpEdit   = "edit"   // new text for the message MessageID
 	OpDelete = "delete" // removes the message MessageID
+	OpCopy   = "copy"   // a copy of message MessageID of chat FromChat; HTML, if any, its new caption
 )
 
 // Outgoing is one message to one chat, part of a job (a notice, an
@@ -49,7 +50,14 @@ type Outgoing struct {
 	// MessageID is the message edited or deleted, or once sent, the
 	// message it became.
 	MessageID int
-	Attempts  int // claims so far, this one included
+	// FromChat is the chat a copy is made from.
+	FromChat int64
+	// ThreadID is the forum topic it goes to; ReplyTo the message it
+	// answers, in its chat.
+	ThreadID, ReplyTo int
+	// Markup is its buttons, as the Bot API's reply_markup JSON.
+	Markup   string
+	Attempts int // claims so far, this one included
 }
 
 type outgoingRow struct {
@@ -62,6 +70,10 @@ type outgoingRow struct {
 	MediaKind  string
 	MediaID    string
 	MessageID  int
+	FromChat   int64
+	ThreadID   int
+	ReplyTo    int
+	Markup     string
 	State      string
 	LeaseUntil time.Time
 	Attempts   int
@@ -72,7 +84,8 @@ type outgoingRow struct {
 
 func (r outgoingRow) outgoing() Outgoing {
 	return Outgoing{ID: r.ID, Job: r.Job, ChatID: r.ChatID, Op: r.Op, HTML: r.HTML, Variant: r.Variant,
-		MediaKind: r.MediaKind, MediaID: r.MediaID, MessageID: r.MessageID, Attempts: r.Attempts}
+		MediaKind: r.MediaKind, MediaID: r.MediaID, MessageID: r.MessageID, FromChat: r.FromChat, ThreadID: r.ThreadID,
+		ReplyTo: r.ReplyTo, Markup: r.Markup, Attempts: r.Attempts}
 }
 
 func (outgoingRow) TableName() string { return "outgoings" }
@@ -86,12 +99,15 @@ const enqueueBatch = 500
 // again after a crash adds nothing twice.
 func (s *Store) Enqueue(ctx context.Context, msgs []Outgoing) (int, error) {
 	rows := make([]outgoingRow, len(msgs))
+	// Times are stored as text: one zone, so that they compare.
+	now := time.Now().UTC()
 	for i, m := range msgs {
 		if m.Op == "" {
 			m.Op = OpSend
 		}
 		rows[i] = outgoingRow{Job: m.Job, ChatID: m.ChatID, Op: m.Op, HTML: m.HTML, Variant: m.Variant,
-			MediaKind: m.MediaKind, MediaID: m.MediaID, MessageID: m.MessageID, State: StatePending, LeaseUntil: time.Time{}.UTC()}
+			MediaKind: m.MediaKind, MediaID: m.MediaID, MessageID: m.MessageID, FromChat: m.FromChat, ThreadID: m.ThreadID,
+			ReplyTo: m.ReplyTo, Markup: m.Markup, State: StatePending, LeaseUntil: time.Time{}.UTC(), CreatedAt: now}
 	}
 	var added int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -313,4 +329,16 @@ func followUp(tx *gorm.DB, job, newJob, op, variant, html string) (int, error) {
 		return 0, fmt.Errorf("store: %s of job %s: %w", op, job, res.Error)
 	}
 	return int(res.RowsAffected), nil
+}
+
+// Reason returns why a job's message was not sent, as Telegram said.
+func (s *Store) Reason(ctx context.Context, job string) (string, error) {
+	var reasons []string
+	if err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("job = ?", job).Limit(1).Pluck("reason", &reasons).Error; err != nil {
+		return "", fmt.Errorf("store: job %s: %w", job, err)
+	}
+	if len(reasons) == 0 {
+		return "", nil
+	}
+	return reasons[0], nil
 }

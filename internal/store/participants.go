@@ -28,6 +28,9 @@ type Participant struct {
 	// Country (ISO 3166 alpha-2) and Group are the delegation and group
 	// they belong to, from their invitation link or an admin.
 	Country, Group string
+	// DeskUntil is when what they send stops going to the organisers'
+	// desk (after /ask).
+	DeskUntil time.Time
 }
 
 type participantRow struct {
@@ -40,6 +43,7 @@ type participantRow struct {
 	Blocked          bool
 	Country          string
 	GroupName        string
+	DeskUntil        *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 }
@@ -62,7 +66,7 @@ func (s *Store) Participant(ctx context.Context, userID int64) (Participant, err
 
 func (r participantRow) participant() Participant {
 	p := Participant{UserID: r.UserID, ChatID: r.ChatID, FirstName: r.FirstName, TelegramLanguage: r.TelegramLanguage,
-		Language: r.Language, Blocked: r.Blocked, Country: r.Country, Group: r.GroupName}
+		Language: r.Language, Blocked: r.Blocked, Country: r.Country, Group: r.GroupName, DeskUntil: fromOpt(r.DeskUntil)}
 	if r.EventID != nil {
 		p.EventID = *r.EventID
 	}
@@ -72,13 +76,14 @@ func (r participantRow) participant() Participant {
 // SaveParticipant creates or updates a participant.
 func (s *Store) SaveParticipant(ctx context.Context, p Participant) error {
 	r := participantRow{UserID: p.UserID, ChatID: p.ChatID, FirstName: p.FirstName,
-		TelegramLanguage: p.TelegramLanguage, Language: p.Language, Blocked: p.Blocked, Country: p.Country, GroupName: p.Group}
+		TelegramLanguage: p.TelegramLanguage, Language: p.Language, Blocked: p.Blocked, Country: p.Country, GroupName: p.Group,
+		DeskUntil: optTime(p.DeskUntil)}
 	if p.EventID != 0 {
 		r.EventID = &p.EventID
 	}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "user_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"chat_id", "first_name", "telegram_language", "language", "event_id", "blocked", "country", "group_name", "updated_at"}),
+		DoUpdates: clause.AssignmentColumns([]string{"chat_id", "first_name", "telegram_language", "language", "event_id", "blocked", "country", "group_name", "desk_until", "updated_at"}),
 	}).Create(&r).Error
 	if err != nil {
 		return fmt.Errorf("store: save participant %d: %w", p.UserID, err)

@@ -18,6 +18,7 @@ type eventRow struct {
 	Timezone   string
 	Countries  string
 	Contacts   string
+	DeskHours  string
 	Glossary   string
 	Revision   int64
 	ImportedAt time.Time
@@ -177,6 +178,7 @@ func load(db *gorm.DB, ev eventRow) (*programme.Programme, error) {
 	dec(ev.Title, &p.Event.Title)
 	dec(ev.Countries, &p.Event.Countries)
 	dec(ev.Contacts, &p.Event.Contacts)
+	dec(ev.DeskHours, &p.Event.DeskHours)
 	dec(ev.Glossary, &p.Glossary)
 
 	venueKeys := map[int64]string{}
@@ -309,6 +311,7 @@ func (s *Store) applyTx(tx *gorm.DB, p *programme.Programme, by Actor) (programm
 		ev.Timezone = p.Event.Timezone
 		ev.Countries = toJSON(p.Event.Countries)
 		ev.Contacts = toJSON(p.Event.Contacts)
+		ev.DeskHours = toJSON(p.Event.DeskHours)
 		ev.Glossary = toJSON(p.Glossary)
 		ev.Revision++
 		if imported || old == nil {

@@ -1,0 +1,547 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/delegatedesk/delegatedesk/internal/desk"
+	"github.com/delegatedesk/delegatedesk/internal/l10n"
+	"github.com/delegatedesk/delegatedesk/internal/programme"
+	"github.com/delegatedesk/delegatedesk/internal/store"
+)
+
+// deskWindow is how long after /ask (or their last message to the desk)
+// what a delegate sends goes to the organisers.
+const deskWindow = 10 * time.Minute
+
+// deskLoc speaks the desk's language: the configured default.
+func (b *Bot) deskLoc() *l10n.Localizer { return b.cat.For(b.cfg.DefaultLanguage) }
+
+// askCmd sends a question to the organisers: /ask <question>, or /ask and
+// then the question.
+func (b *Bot) askCmd(r *request) {
+	if r.noProgramme() {
+		return
+	}
+	if chat, err := b.desk.Chat(r.ctx); err != nil || chat == 0 {
+		r.reply(r.t("desk_none", nil), nil)
+		return
+	}
+	if r.args == "" {
+		if !b.setDeskMode(r, b.cfg.Now().Add(deskWindow)) {
+			return
+		}
+		r.reply(r.t("desk_ask_prompt", nil), nil)
+		return
+	}
+	b.toDesk(r, desk.Incoming{MessageID: r.msg.ID, Kind: "text", Text: r.args})
+}
+
+func (b *Bot) setDeskMode(r *request, until time.Time) bool {
+	r.part.DeskUntil = until
+	if err := b.store.SaveParticipant(r.ctx, r.part); err != nil {
+		r.fail(err)
+		return false
+	}
+	return true
+}
+
+// inDesk reports whether what a delegate sends now goes to the desk: in
+// the minutes after /ask, or a file from someone with a question open.
+func (b *Bot) inDesk(r *request) bool {
+	if r.prog == nil {
+		return false
+	}
+	if b.cfg.Now().Before(r.part.DeskUntil) {
+		return true
+	}
+	if kind, _ := incomingKind(r.msg); kind == "text" || r.may(store.RoleAdmin) {
+		return false
+	}
+	t, err := b.store.TicketOfUser(r.ctx, r.prog.Event.StoreID, r.user.ID)
+	return err == nil && t.State != store.TicketClosed
+}
+
+// incomingKind tells what a delegate's message is, and its words.
+func incomingKind(msg *models.Message) (kind, text string) {
+	switch {
+	case len(msg.Photo) > 0:
+		return "photo", msg.Caption
+	case msg.Document != nil:
+		return "document", msg.Caption
+	case msg.Voice != nil:
+		return "voice", msg.Caption
+	case msg.Video != nil:
+		return "video", msg.Caption
+	case msg.Audio != nil:
+		return "audio", msg.Caption
+	case msg.Location != nil:
+		return "location", ""
+	}
+	return "text", msg.Text
+}
+
+// deskInput sends what a delegate wrote in desk mode to the desk.
+func (b *Bot) deskInput(r *request) {
+	kind, text := incomingKind(r.msg)
+	if kind == "text" && strings.TrimSpace(text) == "" {
+		return // a sticker, a poll…: nothing an organiser can read
+	}
+	b.toDesk(r, desk.Incoming{MessageID: r.msg.ID, Kind: kind, Text: text})
+}
+
+// toDesk opens (or re-opens) the delegate's ticket and sends in what they
+// sent; the first time they are told a person will answer.
+func (b *Bot) toDesk(r *request, in desk.Incoming) {
+	question := ""
+	if in.Kind == "text" {
+		question = in.Text
+	}
+	t, fresh, err := b.store.OpenTicket(r.ctx, r.prog.Event.StoreID, r.user.ID, r.chatID, question, b.cfg.Now())
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	if fresh {
+		if err := b.deskTopic(r.ctx, &t, r.part); err != nil {
+			b.log.Warn("desk topic", "ticket", t.ID, "err", err)
+		}
+		card := question
+		if in.Kind == "text" {
+			in = desk.Incoming{} // the card carries the words
+		}
+		if err := b.desk.Open(r.ctx, t, card, b.deskWriter()); err != nil {
+			r.fail(err)
+			return
+		}
+	}
+	if in.Kind != "" {
+		if err := b.desk.Forward(r.ctx, t, in, b.deskWriter()); err != nil {
+			r.fail(err)
+			return
+		}
+	}
+	wasOn := b.cfg.Now().Before(r.part.DeskUntil)
+	if !b.setDeskMode(r, b.cfg.Now().Add(deskWindow)) {
+		return
+	}
+	if fresh || !wasOn {
+		text := r.t("desk_sent", l10n.Data{"ID": t.ID})
+		if hours := r.prog.Event.DeskHours.In(r.lang()); hours != "" {
+			text += "\n" + r.t("desk_hours", l10n.Data{"Hours": hours})
+		}
+		r.reply(text, nil)
+	}
+}
+
+// deskTopic gives a new ticket a topic of its own when the desk is a
+// forum.
+func (b *Bot) deskTopic(ctx context.Context, t *store.Ticket, p store.Participant) error {
+	if t.ThreadID != 0 {
+		return nil
+	}
+	chat, err := b.desk.Chat(ctx)
+	if err != nil || chat == 0 {
+		return err
+	}
+	c, err := b.api.GetChat(ctx, &tg.GetChatParams{ChatID: chat})
+	if err != nil || !c.IsForum {
+		return err
+	}
+	name := clip(fmt.Sprintf("#%d · %s", t.ID, p.FirstName), 120)
+	if p.Country != "" {
+		name = clip(fmt.Sprintf("#%d · %s · %s", t.ID, p.FirstName, p.Country), 120)
+	}
+	topic, err := b.api.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: chat, Name: name})
+	if err != nil {
+		return err
+	}
+	t.ThreadID = topic.MessageThreadID
+	return b.store.SetTicketThread(ctx, t.ID, t.ThreadID)
+}
+
+// deskWriter writes the desk's messages in its language.
+func (b *Bot) deskWriter() desk.Writer { return deskWriter{b} }
+
+type deskWriter struct{ b *Bot }
+
+// who names a ticket's delegate for the desk: name, country, language.
+func (w deskWriter) who(ctx context.Context, t store.Ticket) (name, country, lang string) {
+	p, err := w.b.store.Participant(ctx, t.UserID)
+	if err != nil {
+		return strconv.FormatInt(t.UserID, 10), "—", ""
+	}
+	country = p.Country
+	if country == "" {
+		country = "—"
+	}
+	return p.FirstName, country, w.b.cat.Name(w.b.localizerOf(p).Lang())
+}
+
+func (w deskWriter) Card(ctx context.Context, t store.Ticket, question string) (string, string) {
+	name, country, lang := w.who(ctx, t)
+	event := ""
+	if p, err := w.b.store.Programme(ctx, t.EventID); err == nil {
+		event = p.Event.Title.In(w.b.cfg.DefaultLanguage)
+	}
+	loc := w.b.deskLoc()
+	html := clipHTML(loc.HTML("desk_card", l10n.Data{"ID": t.ID, "Name": name, "Country": country, "Language": lang,
+		"Event": clip(event, 100), "Question": clip(question, 3500)}))
+	markup, _ := json.Marshal(models.InlineKeyboardMarkup{InlineKeyboard: keyboard{{
+		callbackButton(loc.Text("btn_desk_close", nil), data(cbDeskClose, id64(t.ID)))}}})
+	return html, string(markup)
+}
+
+func (w deskWriter) Lines(ctx context.Context, t store.Ticket, texts []string) string {
+	name, _, _ := w.who(ctx, t)
+	return clipHTML(w.b.deskLoc().HTML("desk_lines", l10n.Data{"ID": t.ID, "Name": name, "Text": clip(strings.Join(texts, "\n"), 3800)}))
+}
+
+func (w deskWriter) Caption(ctx context.Context, t store.Ticket, caption string) string {
+	name, _, _ := w.who(ctx, t)
+	return w.b.deskLoc().HTML("desk_caption", l10n.Data{"ID": t.ID, "Name": name, "Caption": clip(caption, 900)})
+}
+
+// isDesk reports whether a chat is the organisers' desk.
+func (b *Bot) isDesk(ctx context.Context, chatID int64) bool {
+	d, err := b.desk.Chat(ctx)
+	return err == nil && d != 0 && d == chatID
+}
+
+// deskMessage handles what is written in the desk: an answer to a
+// ticket (a reply to one of its messages, or in its topic), /close,
+// /tickets. Everything else is the organisers' own talk.
+func (b *Bot) deskMessage(ctx context.Context, msg *models.Message) {
+	if msg.MigrateToChatID != 0 {
+		if err := b.desk.Moved(ctx, msg.Chat.ID, msg.MigrateToChatID); err != nil {
+			b.log.Error("desk moved", "err", err)
+		}
+		b.log.Info("the desk became a supergroup", "from", msg.Chat.ID, "to", msg.MigrateToChatID)
+		return
+	}
+	if msg.From == nil || msg.From.IsBot {
+		return
+	}
+	t, found := b.ticketOf(ctx, msg)
+	name, _, isCommand := command(msg)
+	switch {
+	case isCommand && name == "tickets":
+		b.listTickets(ctx, msg)
+	case isCommand && name == "close":
+		if !found {
+			b.deskReply(ctx, msg, b.deskLoc().HTML("desk_close_usage", nil), nil)
+			return
+		}
+		b.closeTicket(ctx, t, msg)
+	case isCommand || !found:
+	default:
+		b.answerTicket(ctx, t, msg)
+	}
+}
+
+// ticketOf finds the ticket a desk message is about.
+func (b *Bot) ticketOf(ctx context.Context, msg *models.Message) (store.Ticket, bool) {
+	if msg.ReplyToMessage != nil && (msg.ReplyToMessage.From == nil || msg.ReplyToMessage.From.IsBot) {
+		if t, err := b.store.TicketOfMessage(ctx, b.cfg.Outbox, msg.Chat.ID, msg.ReplyToMessage.ID); err == nil {
+			return t, true
+		}
+	}
+	if msg.IsTopicMessage {
+		if t, err := b.store.TicketOfThread(ctx, msg.MessageThreadID); err == nil {
+			return t, true
+		}
+	}
+	return store.Ticket{}, false
+}
+
+// deskReply answers in the desk, in the thread of msg.
+func (b *Bot) deskReply(ctx context.Context, msg *models.Message, text string, kb keyboard) {
+	p := &tg.SendMessageParams{ChatID: msg.Chat.ID, Text: text, ParseMode: models.ParseModeHTML, MessageThreadID: msg.MessageThreadID,
+		ReplyParameters: &models.ReplyParameters{MessageID: msg.ID, AllowSendingWithoutReply: true}, DisableNotification: true}
+	if len(kb) > 0 {
+		p.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
+	}
+	if _, err := b.api.SendMessage(ctx, p); err != nil {
+		b.log.Warn("desk reply failed", "err", err)
+	}
+}
+
+// answerTicket sends an organiser's answer to the delegate, exactly as
+// typed, under a line saying it is the organisers'; their name is not
+// shown.
+func (b *Bot) answerTicket(ctx context.Context, t store.Ticket, msg *models.Message) {
+	kind, text := incomingKind(msg)
+	loc := b.deskLoc()
+	if p, err := b.store.Participant(ctx, t.UserID); err == nil {
+		loc = b.localizerOf(p)
+	}
+	head := loc.HTML("desk_answer_header", l10n.Data{"ID": t.ID})
+	var body string
+	if kind == "text" {
+		body = escapedEntityHTML(msg.Text, msg.Entities)
+	} else {
+		body = escapedEntityHTML(msg.Caption, msg.CaptionEntities)
+	}
+	if kind == "text" && strings.TrimSpace(text) == "" {
+		return
+	}
+	out := head + "\n" + body
+	switch {
+	case kind == "location":
+		out = "" // a location has no caption
+	case kind != "text" && utf16Len(text)+utf16Len(head) > 1000:
+		out = body // a long caption keeps every word it had
+	case kind == "text" && utf16Len(text)+utf16Len(head) > maxMessage-10:
+		out = body
+	}
+	if err := b.desk.Answer(ctx, t, msg.ID, kind != "text", out); err != nil {
+		b.log.Error("desk answer", "ticket", t.ID, "err", err)
+		b.deskReply(ctx, msg, b.deskLoc().HTML("desk_failed", l10n.Data{"Reason": err.Error()}), nil)
+		return
+	}
+	if text != "" {
+		if _, err := b.store.KeepDeskMessage(ctx, store.DeskMessage{UserID: t.UserID, TicketID: t.ID, MessageID: msg.ID,
+			Kind: kind, Text: text, State: store.DeskAnswer}); err != nil {
+			b.log.Error("desk answer kept", "ticket", t.ID, "err", err)
+		}
+	}
+}
+
+// escapedEntityHTML is what an organiser typed, as HTML that shows it
+// exactly: their formatting kept, everything else escaped.
+func escapedEntityHTML(text string, entities []models.MessageEntity) string {
+	if slices.ContainsFunc(entities, func(e models.MessageEntity) bool { o, _ := entityTags(e); return o != "" }) {
+		return entityHTML(text, entities)
+	}
+	return html.EscapeString(text)
+}
+
+// answerDone tells the desk whether an answer reached its delegate.
+func (b *Bot) answerDone(ctx context.Context, ticketID int64, deskMsg string, c store.JobCounts) {
+	t, err := b.store.Ticket(ctx, ticketID)
+	if err != nil {
+		return
+	}
+	msgID, _ := strconv.Atoi(deskMsg)
+	chat, err := b.desk.Chat(ctx)
+	if err != nil || chat == 0 {
+		return
+	}
+	loc := b.deskLoc()
+	var text string
+	var kb keyboard
+	switch {
+	case c.Sent > 0:
+		if err := b.store.TicketAnswered(ctx, t.ID); err != nil {
+			b.log.Error("ticket answered", "ticket", t.ID, "err", err)
+		}
+		text = loc.HTML("desk_delivered", nil)
+		if t.Question != "" {
+			kb = keyboard{{callbackButton(loc.Text("btn_desk_faq", nil), data(cbDeskFAQ, id64(t.ID), deskMsg))}}
+		}
+	case c.Blocked > 0:
+		name, _, _ := deskWriter{b}.who(ctx, t)
+		text = loc.HTML("desk_blocked", l10n.Data{"Name": name})
+	default:
+		text = loc.HTML("desk_failed", l10n.Data{"Reason": b.failure(ctx, ticketID, deskMsg)})
+	}
+	b.deskReply(ctx, &models.Message{ID: msgID, Chat: models.Chat{ID: chat}, MessageThreadID: t.ThreadID}, text, kb)
+}
+
+// failure is why an answer did not reach its delegate.
+func (b *Bot) failure(ctx context.Context, ticketID int64, deskMsg string) string {
+	reason, err := b.store.Reason(ctx, fmt.Sprintf("%s:%s:%d:%s", b.cfg.Outbox, desk.JobAnswer, ticketID, deskMsg))
+	if err != nil || reason == "" {
+		return "—"
+	}
+	return clip(reason, 300)
+}
+
+// closeTicket closes a ticket and tells its delegate.
+func (b *Bot) closeTicket(ctx context.Context, t store.Ticket, msg *models.Message) {
+	closed, err := b.store.CloseTicket(ctx, t.ID)
+	if err != nil {
+		b.log.Error("close ticket", "ticket", t.ID, "err", err)
+		return
+	}
+	if !closed {
+		return
+	}
+	b.deskReply(ctx, msg, b.deskLoc().HTML("desk_closed", l10n.Data{"ID": t.ID}), nil)
+	loc := b.deskLoc()
+	if p, err := b.store.Participant(ctx, t.UserID); err == nil {
+		loc = b.localizerOf(p)
+		p.DeskUntil = time.Time{}
+		if err := b.store.SaveParticipant(ctx, p); err != nil {
+			b.log.Error("desk mode off", "user", p.UserID, "err", err)
+		}
+	}
+	if err := b.desk.Tell(ctx, t, loc.HTML("desk_closed_delegate", l10n.Data{"ID": t.ID})); err != nil {
+		b.log.Error("tell ticket closed", "ticket", t.ID, "err", err)
+	}
+}
+
+// listTickets lists the open tickets, the longest waiting first.
+func (b *Bot) listTickets(ctx context.Context, msg *models.Message) {
+	loc := b.deskLoc()
+	list, err := b.store.OpenTickets(ctx, 30)
+	if err != nil {
+		b.log.Error("open tickets", "err", err)
+		return
+	}
+	if len(list) == 0 {
+		b.deskReply(ctx, msg, loc.HTML("desk_tickets_none", nil), nil)
+		return
+	}
+	lines := []string{loc.HTML("desk_tickets_head", nil)}
+	now := b.cfg.Now()
+	for _, t := range list {
+		name, country, _ := deskWriter{b}.who(ctx, t)
+		lines = append(lines, loc.HTML("desk_tickets_line", l10n.Data{"ID": t.ID, "Name": name, "Country": country,
+			"Waiting": waiting(loc, now.Sub(t.WaitingSince)), "Question": clip(strings.Join(strings.Fields(t.Question), " "), 80)}))
+	}
+	b.deskReply(ctx, msg, clipHTML(strings.Join(lines, "\n")), nil)
+}
+
+func waiting(loc *l10n.Localizer, d time.Duration) string {
+	if d < 2*time.Hour {
+		return loc.Plural("desk_minutes", max(int(d/time.Minute), 0), nil)
+	}
+	return loc.Plural("desk_hours_waiting", int(d/time.Hour), nil)
+}
+
+// offerDesk keeps a question the bot could not answer, and returns the
+// button that sends it to the organisers; nil when there is no desk.
+func (r *request) offerDesk(question string) keyboard {
+	if chat, err := r.b.desk.Chat(r.ctx); err != nil || chat == 0 || r.msg == nil {
+		return nil
+	}
+	id, err := r.b.store.KeepDeskMessage(r.ctx, store.DeskMessage{UserID: r.user.ID, MessageID: r.msg.ID, Kind: "text",
+		Text: question, State: store.DeskOffered})
+	if err != nil {
+		r.b.log.Error("offer desk", "err", err)
+		return nil
+	}
+	return keyboard{{callbackButton(r.text("btn_ask_desk", nil), data(cbAskDesk, id64(id)))}}
+}
+
+// askDesk sends a question the bot could not answer to the desk: dka:<id>.
+func (b *Bot) askDesk(r *request) {
+	id, err := strconv.ParseInt(r.data[0], 10, 64)
+	if err != nil || r.prog == nil {
+		r.expired()
+		return
+	}
+	m, err := b.store.TakeDeskMessage(r.ctx, id, r.user.ID)
+	if err != nil {
+		r.expired()
+		return
+	}
+	r.answer("")
+	r.setButtons(nil)
+	b.toDesk(r, desk.Incoming{MessageID: m.MessageID, Kind: "text", Text: m.Text})
+}
+
+// deskCallback handles a button pressed in the desk: close a ticket
+// (dkc:<ticket>), save an answer as a FAQ (dkf:<ticket>:<answer>).
+func (b *Bot) deskCallback(ctx context.Context, cb *models.CallbackQuery) {
+	answer := func(text string) {
+		b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID, Text: text})
+	}
+	loc := b.deskLoc()
+	fields := strings.Split(cb.Data, ":")
+	var id int64
+	var err error
+	if len(fields) >= 2 {
+		id, err = strconv.ParseInt(fields[1], 10, 64)
+	}
+	t, terr := b.store.Ticket(ctx, id)
+	msg := cb.Message.Message
+	switch {
+	case err != nil || terr != nil:
+		answer(loc.Text("button_expired", nil))
+	case fields[0] == cbDeskClose && len(fields) == 2:
+		answer("")
+		b.closeTicket(ctx, t, msg)
+		b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: msg.Chat.ID, MessageID: msg.ID,
+			ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: keyboard{}}})
+	case fields[0] == cbDeskFAQ && len(fields) == 3:
+		b.saveFAQ(ctx, t, fields[2], cb, answer)
+	default:
+		answer(loc.Text("button_expired", nil))
+	}
+}
+
+// saveFAQ turns a ticket's question and an organiser's answer into a FAQ
+// entry in the delegate's language, so that the bot answers it next time.
+func (b *Bot) saveFAQ(ctx context.Context, t store.Ticket, deskMsg string, cb *models.CallbackQuery, answer func(string)) {
+	loc := b.deskLoc()
+	msgID, err := strconv.Atoi(deskMsg)
+	if err != nil {
+		answer(loc.Text("button_expired", nil))
+		return
+	}
+	a, err := b.store.DeskAnswer(ctx, t.ID, msgID)
+	if err != nil || strings.TrimSpace(t.Question) == "" {
+		answer(loc.Text("desk_faq_none", nil))
+		return
+	}
+	p, err := b.store.Programme(ctx, t.EventID)
+	if err != nil {
+		answer(loc.Text("button_expired", nil))
+		return
+	}
+	lang := b.cfg.DefaultLanguage
+	if part, err := b.store.Participant(ctx, t.UserID); err == nil {
+		lang = b.localizerOf(part).Lang()
+	}
+	faqID := fmt.Sprintf("desk-%d-%d", t.ID, msgID)
+	if _, exists := p.FAQEntry(faqID); exists {
+		answer(loc.Text("button_expired", nil))
+		return
+	}
+	next := *p
+	next.FAQ = append(slices.Clone(p.FAQ), programme.FAQ{ID: faqID,
+		Question: map[string][]string{lang: {clip(strings.Join(strings.Fields(t.Question), " "), 500)}},
+		Answer:   programme.Text{lang: clip(a.Text, 2000)}})
+	if _, _, err := b.store.ApplyChange(ctx, &next, store.Actor{UserID: cb.From.ID, Name: cb.From.FirstName, Via: "desk"}); err != nil {
+		b.log.Warn("save as FAQ", "ticket", t.ID, "err", err)
+		if errors.Is(err, store.ErrConflict) {
+			answer(loc.Text("changed_meanwhile", nil))
+			return
+		}
+		answer(loc.Text("error_internal", nil))
+		return
+	}
+	answer("")
+	msg := cb.Message.Message
+	b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: msg.Chat.ID, MessageID: msg.ID,
+		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: keyboard{}}})
+	b.deskReply(ctx, msg, loc.HTML("desk_faq_saved", l10n.Data{"FAQ": faqID, "Language": b.cat.Name(lang)}), nil)
+}
+
+// flushDesk sends on, every few seconds, what flood control held back.
+func (b *Bot) flushDesk(ctx context.Context) {
+	tick := time.NewTicker(b.cfg.DeskFlushEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := b.desk.Flush(ctx, b.deskWriter()); err != nil && ctx.Err() == nil {
+				b.log.Error("desk flush", "err", err)
+			}
+		}
+	}
+}

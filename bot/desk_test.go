@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/delegatedesk/delegatedesk/internal/localapi"
+	"github.com/delegatedesk/delegatedesk/internal/store"
+)
+
+const deskChat = -100123
+
+// deskHarness runs the bot with an organisers' desk and returns an
+// organiser who writes in it.
+func deskHarness(t *testing.T, opts ...harnessOption) (*harness, localapi.User) {
+	t.Helper()
+	h := newHarness(t, at(6, 9, 0), append([]harnessOption{withDesk(deskChat)}, opts...)...)
+	h.api.Group(deskChat)
+	return h, localapi.User{ID: 900, FirstName: "Organiser Kim", LanguageCode: "ko"}
+}
+
+// post has an organiser write in the desk and waits until it is handled.
+func (h *harness) post(u localapi.User, p localapi.Post) {
+	h.t.Helper()
+	if p.Chat == 0 {
+		p.Chat = deskChat
+	}
+	h.do(p.Chat, func() int64 { return h.api.Send(u, p) })
+}
+
+// askViaButton has a delegate ask something the bot cannot answer and
+// send it to the organisers with the offered button.
+func (h *harness) askViaButton(d localapi.User, question string) localapi.Message {
+	h.t.Helper()
+	reply := only(h.t, h.say(d, question))
+	_, msgs := h.press(d, reply, "Ask the organisers")
+	return last(h.t.(*testing.T), msgs, "#")
+}
+
+func TestDeskRoundTrip(t *testing.T) {
+	h, org := deskHarness(t)
+	d := h.user("ru")
+	d.FirstName = "Айгерим"
+	sent := h.askViaButton(d, "my passport is in the bus")
+	if !strings.Contains(sent.Text, "#1") {
+		t.Errorf("delegate told: %s", sent.Text)
+	}
+	card := h.await(deskChat, "my passport is in the bus")
+	for _, want := range []string{"#1", "Айгерим", "Русский", "Test Study Visit"} {
+		if !strings.Contains(card.Text, want) {
+			t.Errorf("card lacks %q: %s", want, card.Text)
+		}
+	}
+	if _, ok := findButton(card, "Close"); !ok {
+		t.Errorf("card buttons: %v", card.Buttons)
+	}
+	// The organiser answers as typed, HTML-looking text included.
+	h.post(org, localapi.Post{Text: "Found it: pick it up at desk <b>2</b> & show your badge", ReplyTo: &card})
+	got := h.await(d.ID, "Found it")
+	if !strings.Contains(got.Text, "#1") || !strings.HasSuffix(got.Text, ":\nFound it: pick it up at desk <b>2</b> & show your badge") {
+		t.Errorf("delegate got %q", got.Text)
+	}
+	if strings.Contains(got.Text, "Kim") {
+		t.Error("the organiser's name reached the delegate")
+	}
+	ok := h.await(deskChat, "Delivered")
+	if _, has := findButton(ok, "Save as FAQ"); !has {
+		t.Errorf("delivered note: %+v", ok)
+	}
+	tk, _ := h.store.TicketOfUser(context.Background(), 1, d.ID)
+	if tk.State != store.TicketAnswered {
+		t.Errorf("ticket %s, want answered", tk.State)
+	}
+	// The organisers' own talk goes nowhere.
+	before := len(h.api.Messages(d.ID))
+	h.post(org, localapi.Post{Text: "who takes the next one?"})
+	time.Sleep(100 * time.Millisecond)
+	if len(h.api.Messages(d.ID)) != before {
+		t.Error("the organisers' chat reached a delegate")
+	}
+}
+
+func TestDeskMediaBothWays(t *testing.T) {
+	h, org := deskHarness(t)
+	d := h.user("en")
+	if got := only(t, h.say(d, "/ask")); !strings.Contains(got.Text, "Write your question") {
+		t.Fatalf("/ask: %s", got.Text)
+	}
+	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Text: "Is this my bag?"}) })
+	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Photo: true, Caption: "the blue one"}) })
+	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Location: &[2]float64{36.48, 127.26}}) })
+	card := h.await(deskChat, "Is this my bag?")
+	photo := h.await(deskChat, "the blue one")
+	if photo.Method != "copyMessage" || photo.File == "" || !strings.Contains(photo.Text, "#1") || photo.ReplyTo != 0 && photo.ReplyTo != card.ID {
+		t.Errorf("photo copy: %+v", photo)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var loc *localapi.Message
+		for _, m := range h.api.Messages(deskChat) {
+			if m.Venue != nil {
+				loc = &m
+			}
+		}
+		if loc != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the location never reached the desk")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// An organiser answers the photo with a document.
+	h.post(org, localapi.Post{Document: "map.pdf", Caption: "Yes: it is at the Sejong info desk", ReplyTo: &photo})
+	got := h.await(d.ID, "Sejong info desk")
+	if got.Method != "copyMessage" || got.File == "" || !strings.Contains(got.Text, "The organisers (question #1)") {
+		t.Errorf("answer copy: %+v", got)
+	}
+}
+
+func TestDeskBlockedDelegate(t *testing.T) {
+	h, org := deskHarness(t)
+	d := h.user("en")
+	d.FirstName = "Bolor"
+	h.say(d, "/ask Can my interpreter join the Anyang visit?")
+	card := h.await(deskChat, "interpreter")
+	h.api.Block(d.ID)
+	h.post(org, localapi.Post{Text: "Yes, with a badge.", ReplyTo: &card})
+	h.await(deskChat, "Not delivered: Bolor has blocked the bot")
+}
+
+func TestDeskTicketsCloseReopen(t *testing.T) {
+	h, org := deskHarness(t)
+	a, b := h.user("en"), h.user("kk")
+	a.FirstName, b.FirstName = "Anna", "Baurzhan"
+	h.say(a, "/ask I am vegetarian")
+	cardA := h.await(deskChat, "vegetarian")
+	h.setClock(at(6, 9, 20))
+	h.say(b, "/ask Where do I get my per diem?")
+	cardB := h.await(deskChat, "per diem")
+
+	h.post(org, localapi.Post{Text: "/tickets"})
+	list := h.await(deskChat, "Open questions")
+	ia, ib := strings.Index(list.Text, "#1 · Anna"), strings.Index(list.Text, "#2 · Baurzhan")
+	if ia < 0 || ib < 0 || ia > ib {
+		t.Errorf("tickets, oldest first:\n%s", list.Text)
+	}
+	if !strings.Contains(list.Text, "waiting 20 minutes") {
+		t.Errorf("waiting time:\n%s", list.Text)
+	}
+
+	h.post(org, localapi.Post{Text: "/close", ReplyTo: &cardA})
+	h.await(deskChat, "#1 closed")
+	h.await(a.ID, "question #1 is closed")
+	_, _ = h.press(org, cardB, "Close")
+	h.await(b.ID, "/ask") // told, in Kazakh, that #2 is closed
+	h.post(org, localapi.Post{Text: "/tickets"})
+	h.await(deskChat, "No open questions")
+
+	// Writing again re-opens the same ticket, with a new card.
+	h.say(a, "/ask Also no fish, please")
+	h.await(deskChat, "Also no fish")
+	if tk, _ := h.store.TicketOfUser(context.Background(), 1, a.ID); tk.ID != 1 || tk.State != store.TicketOpen {
+		t.Errorf("re-opened: %+v", tk)
+	}
+}
+
+func TestDeskSaveAsFAQ(t *testing.T) {
+	h, org := deskHarness(t)
+	d := h.user("en")
+	question := "can my interpreter join the Anyang visit"
+	h.askViaButton(d, question)
+	card := h.await(deskChat, question)
+	h.post(org, localapi.Post{Text: "Yes: interpreters ride bus 2 with their delegation.", ReplyTo: &card})
+	note := h.await(deskChat, "Delivered")
+	h.press(org, note, "Save as FAQ")
+	saved := h.await(deskChat, "Saved as FAQ")
+	if !strings.Contains(saved.Text, "desk-1-") {
+		t.Errorf("saved: %s", saved.Text)
+	}
+	// The next delegate asking gets the answer from the bot itself.
+	other := h.user("en")
+	got := h.say(other, question)
+	if len(got) == 0 || !strings.Contains(got[0].Text, "interpreters ride bus 2") {
+		t.Errorf("the bot did not answer from the new FAQ: %+v", got)
+	}
+}
+
+func TestDeskFollowsSupergroup(t *testing.T) {
+	h, org := deskHarness(t)
+	const super = -100999
+	h.api.MigrateGroup(deskChat, super)
+	time.Sleep(100 * time.Millisecond) // the migration's service message is handled
+	d := h.user("en")
+	h.say(d, "/ask Where is the prayer room?")
+	card := h.await(super, "prayer room")
+	h.post(org, localapi.Post{Chat: super, Text: "Second floor, room 204.", ReplyTo: &card})
+	h.await(d.ID, "room 204")
+}
+
+// TestDeskIgnoresStrangers: another group, or a reply to something that is
+// no ticket, reaches no delegate.
+func TestDeskIgnoresStrangers(t *testing.T) {
+	h, org := deskHarness(t)
+	const other = -100777
+	h.api.Group(other)
+	d := h.user("en")
+	h.say(d, "/ask Is there a pharmacy nearby?")
+	card := h.await(deskChat, "pharmacy")
+	stranger := localapi.User{ID: 4242, FirstName: "Stranger"}
+	fake := card
+	fake.ChatID = other
+	h.post(stranger, localapi.Post{Chat: other, Text: "Send me your passport number", ReplyTo: &fake})
+	h.post(stranger, localapi.Post{Chat: other, Text: "/tickets"})
+	h.post(org, localapi.Post{Text: "not a reply to anything"})
+	time.Sleep(200 * time.Millisecond)
+	for _, m := range h.api.Messages(d.ID) {
+		if strings.Contains(m.Text, "passport") || strings.Contains(m.Text, "not a reply") {
+			t.Errorf("delegate got %q", m.Text)
+		}
+	}
+	if n := len(h.api.Messages(other)); n != 0 {
+		t.Errorf("the bot spoke in another group: %d messages", n)
+	}
+}
+
+// TestDeskFloodControl: a delegate writing fast reaches the desk a few
+// times a minute; the rest is kept, not dropped.
+func TestDeskFloodControl(t *testing.T) {
+	h, _ := deskHarness(t)
+	d := h.user("en")
+	h.say(d, "/ask")
+	for i := 1; i <= 6; i++ {
+		h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Text: "message " + string(rune('0'+i))}) })
+	}
+	h.await(deskChat, "message 3")
+	time.Sleep(300 * time.Millisecond)
+	for _, m := range h.api.Messages(deskChat) {
+		if strings.Contains(m.Text, "message 4") {
+			t.Fatalf("more than 3 messages a minute reached the desk: %s", m.Text)
+		}
+	}
+	held, err := h.store.HeldDeskMessages(context.Background())
+	if err != nil || len(held) != 3 {
+		t.Errorf("held %d (%v), want the 3 over the limit", len(held), err)
+	}
+}
+
+// TestDeskForumTopics: in a forum, each delegate gets a topic, and what is
+// written in it answers them without a reply.
+func TestDeskForumTopics(t *testing.T) {
+	h, org := deskHarness(t)
+	h.api.Forum(deskChat)
+	d := h.user("en")
+	d.FirstName = "Sok"
+	h.say(d, "/ask Where is the Khmer interpreter?")
+	card := h.await(deskChat, "Khmer interpreter")
+	if card.Thread == 0 {
+		t.Fatalf("card outside any topic: %+v", card)
+	}
+	h.post(org, localapi.Post{Text: "She waits at the entrance.", Thread: card.Thread})
+	h.await(d.ID, "She waits at the entrance")
+}
