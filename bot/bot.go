@@ -139,6 +139,11 @@ type Bot struct {
 	dispatcher *delivery.Dispatcher
 	ann        *announce.Service
 	desk       *desk.Service
+	// deskLocks: delegate's user id → *sync.Mutex, one ticket opening at
+	// a time
+	deskLocks sync.Map
+	// me is the bot's own user id.
+	me         int64
 	followWake chan struct{}
 	// progress: announcement id → what its progress message shows
 	progress sync.Map
@@ -207,6 +212,7 @@ func New(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) (*Bot
 		return nil, fmt.Errorf("bot: connect to the Bot API: %w", redactToken(err, cfg.Token))
 	}
 	b.api = api
+	b.me = api.ID()
 	b.dispatcher = delivery.NewDispatcher(st, sender{api: api, paid: cfg.PaidBroadcast}, pacer, delivery.Options{Name: cfg.Outbox, Done: b.jobDone, Log: b.log,
 		Moved: func(ctx context.Context, from, to int64) {
 			if err := b.desk.Moved(ctx, from, to); err != nil {

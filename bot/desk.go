@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -20,8 +21,8 @@ import (
 	"github.com/delegatedesk/delegatedesk/internal/store"
 )
 
-// deskWindow is how long after /ask (or their last message to the desk)
-// what a delegate sends goes to the organisers.
+// deskWindow is how long after a bare /ask the delegate's next message is
+// taken as their question.
 const deskWindow = 10 * time.Minute
 
 // deskLoc speaks the desk's language: the configured default.
@@ -41,7 +42,7 @@ func (b *Bot) askCmd(r *request) {
 		if !b.setDeskMode(r, b.cfg.Now().Add(deskWindow)) {
 			return
 		}
-		r.reply(r.t("desk_ask_prompt", nil), nil)
+		r.reply(r.t("desk_ask_prompt", nil), keyboard{{callbackButton(r.text("btn_desk_done", nil), cbDeskDone)}})
 		return
 	}
 	b.toDesk(r, desk.Incoming{MessageID: r.msg.ID, Kind: "text", Text: r.args})
@@ -56,8 +57,9 @@ func (b *Bot) setDeskMode(r *request, until time.Time) bool {
 	return true
 }
 
-// inDesk reports whether what a delegate sends now goes to the desk: in
-// the minutes after /ask, or a file from someone with a question open.
+// inDesk reports whether what a delegate sends now goes to the desk: the
+// message after a bare /ask, or a file while their question is open.
+// Their other words are for the bot, as ever.
 func (b *Bot) inDesk(r *request) bool {
 	if r.prog == nil {
 		return false
@@ -91,18 +93,27 @@ func incomingKind(msg *models.Message) (kind, text string) {
 	return "text", msg.Text
 }
 
-// deskInput sends what a delegate wrote in desk mode to the desk.
+// deskInput sends what a delegate wrote for the desk.
 func (b *Bot) deskInput(r *request) {
 	kind, text := incomingKind(r.msg)
 	if kind == "text" && strings.TrimSpace(text) == "" {
-		return // a sticker, a poll…: nothing an organiser can read
+		r.reply(r.t("desk_ask_prompt", nil), nil) // a sticker, a poll…: nothing an organiser can read
+		return
+	}
+	if kind == "text" && !b.setDeskMode(r, time.Time{}) {
+		return // the question after /ask is taken: what follows is for the bot again
 	}
 	b.toDesk(r, desk.Incoming{MessageID: r.msg.ID, Kind: kind, Text: text})
 }
 
 // toDesk opens (or re-opens) the delegate's ticket and sends in what they
-// sent; the first time they are told a person will answer.
+// sent, telling them it went: the first time, that a person will answer.
 func (b *Bot) toDesk(r *request, in desk.Incoming) {
+	// One delegate's messages open their ticket one at a time: an album
+	// arrives as several updates at once.
+	mu, _ := b.deskLocks.LoadOrStore(r.user.ID, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	question := ""
 	if in.Kind == "text" {
 		question = in.Text
@@ -116,32 +127,36 @@ func (b *Bot) toDesk(r *request, in desk.Incoming) {
 		if err := b.deskTopic(r.ctx, &t, r.part); err != nil {
 			b.log.Warn("desk topic", "ticket", t.ID, "err", err)
 		}
-		card := question
-		if in.Kind == "text" {
-			in = desk.Incoming{} // the card carries the words
-		}
-		if err := b.desk.Open(r.ctx, t, card, b.deskWriter()); err != nil {
+		if err := b.desk.Open(r.ctx, t, question, b.deskWriter()); err != nil {
 			r.fail(err)
 			return
 		}
 	}
-	if in.Kind != "" {
+	if !fresh || in.Kind != "text" { // a first question in words is on the card
 		if err := b.desk.Forward(r.ctx, t, in, b.deskWriter()); err != nil {
 			r.fail(err)
 			return
 		}
 	}
-	wasOn := b.cfg.Now().Before(r.part.DeskUntil)
-	if !b.setDeskMode(r, b.cfg.Now().Add(deskWindow)) {
+	if !fresh {
+		r.reply(r.t("desk_added", l10n.Data{"ID": t.ID}), nil)
 		return
 	}
-	if fresh || !wasOn {
-		text := r.t("desk_sent", l10n.Data{"ID": t.ID})
-		if hours := r.prog.Event.DeskHours.In(r.lang()); hours != "" {
-			text += "\n" + r.t("desk_hours", l10n.Data{"Hours": hours})
-		}
-		r.reply(text, nil)
+	text := r.t("desk_sent", l10n.Data{"ID": t.ID})
+	if hours := r.prog.Event.DeskHours.In(r.lang()); hours != "" {
+		text += "\n" + r.t("desk_hours", l10n.Data{"Hours": hours})
 	}
+	r.reply(text, nil)
+}
+
+// deskDone stops waiting for a question after /ask.
+func (b *Bot) deskDone(r *request) {
+	if !b.setDeskMode(r, time.Time{}) {
+		return
+	}
+	r.answer("")
+	r.setButtons(nil)
+	r.reply(r.t("desk_done", nil), nil)
 }
 
 // deskTopic gives a new ticket a topic of its own when the desk is a
@@ -195,8 +210,10 @@ func (w deskWriter) Card(ctx context.Context, t store.Ticket, question string) (
 		event = p.Event.Title.In(w.b.cfg.DefaultLanguage)
 	}
 	loc := w.b.deskLoc()
-	html := clipHTML(loc.HTML("desk_card", l10n.Data{"ID": t.ID, "Name": name, "Country": country, "Language": lang,
-		"Event": clip(event, 100), "Question": clip(question, 3500)}))
+	// Clipped as read, not as escaped: "&" takes five characters in HTML
+	// but one in the message.
+	html := loc.HTML("desk_card", l10n.Data{"ID": t.ID, "Name": clip(name, 64), "Country": country, "Language": lang,
+		"Event": clip(event, 100), "Question": clip(question, 3700)})
 	markup, _ := json.Marshal(models.InlineKeyboardMarkup{InlineKeyboard: keyboard{{
 		callbackButton(loc.Text("btn_desk_close", nil), data(cbDeskClose, id64(t.ID)))}}})
 	return html, string(markup)
@@ -204,7 +221,7 @@ func (w deskWriter) Card(ctx context.Context, t store.Ticket, question string) (
 
 func (w deskWriter) Lines(ctx context.Context, t store.Ticket, texts []string) string {
 	name, _, _ := w.who(ctx, t)
-	return clipHTML(w.b.deskLoc().HTML("desk_lines", l10n.Data{"ID": t.ID, "Name": name, "Text": clip(strings.Join(texts, "\n"), 3800)}))
+	return w.b.deskLoc().HTML("desk_lines", l10n.Data{"ID": t.ID, "Name": clip(name, 64), "Text": clip(strings.Join(texts, "\n"), 3900)})
 }
 
 func (w deskWriter) Caption(ctx context.Context, t store.Ticket, caption string) string {
@@ -229,7 +246,10 @@ func (b *Bot) deskMessage(ctx context.Context, msg *models.Message) {
 		b.log.Info("the desk became a supergroup", "from", msg.Chat.ID, "to", msg.MigrateToChatID)
 		return
 	}
-	if msg.From == nil || msg.From.IsBot {
+	// An anonymous admin writes as the group itself; other bots do not
+	// answer delegates.
+	anonymous := msg.SenderChat != nil && msg.SenderChat.ID == msg.Chat.ID
+	if msg.From == nil || msg.From.IsBot && !anonymous {
 		return
 	}
 	t, found := b.ticketOf(ctx, msg)
@@ -243,15 +263,19 @@ func (b *Bot) deskMessage(ctx context.Context, msg *models.Message) {
 			return
 		}
 		b.closeTicket(ctx, t, msg)
-	case isCommand || !found:
-	default:
+	case isCommand:
+	case !found && msg.ReplyToMessage != nil && msg.ReplyToMessage.From != nil && msg.ReplyToMessage.From.ID == b.me:
+		// A reply to the bot that is no question's: say so, or the
+		// organiser thinks it went.
+		b.deskReply(ctx, msg, b.deskLoc().HTML("desk_not_ticket", nil), nil)
+	case found:
 		b.answerTicket(ctx, t, msg)
 	}
 }
 
 // ticketOf finds the ticket a desk message is about.
 func (b *Bot) ticketOf(ctx context.Context, msg *models.Message) (store.Ticket, bool) {
-	if msg.ReplyToMessage != nil && (msg.ReplyToMessage.From == nil || msg.ReplyToMessage.From.IsBot) {
+	if msg.ReplyToMessage != nil && (msg.ReplyToMessage.From == nil || msg.ReplyToMessage.From.ID == b.me) {
 		if t, err := b.store.TicketOfMessage(ctx, b.cfg.Outbox, msg.Chat.ID, msg.ReplyToMessage.ID); err == nil {
 			return t, true
 		}
@@ -266,8 +290,13 @@ func (b *Bot) ticketOf(ctx context.Context, msg *models.Message) (store.Ticket, 
 
 // deskReply answers in the desk, in the thread of msg.
 func (b *Bot) deskReply(ctx context.Context, msg *models.Message, text string, kb keyboard) {
-	p := &tg.SendMessageParams{ChatID: msg.Chat.ID, Text: text, ParseMode: models.ParseModeHTML, MessageThreadID: msg.MessageThreadID,
+	p := &tg.SendMessageParams{ChatID: msg.Chat.ID, Text: text, ParseMode: models.ParseModeHTML,
 		ReplyParameters: &models.ReplyParameters{MessageID: msg.ID, AllowSendingWithoutReply: true}, DisableNotification: true}
+	// Telegram marks replies with a thread even outside forums; naming it
+	// there fails with "message thread not found".
+	if msg.IsTopicMessage {
+		p.MessageThreadID = msg.MessageThreadID
+	}
 	if len(kb) > 0 {
 		p.ReplyMarkup = &models.InlineKeyboardMarkup{InlineKeyboard: kb}
 	}
@@ -310,8 +339,10 @@ func (b *Bot) answerTicket(ctx context.Context, t store.Ticket, msg *models.Mess
 		return
 	}
 	if text != "" {
+		// The question it answers is the one asked now: what the delegate
+		// writes later must not become this answer's question.
 		if _, err := b.store.KeepDeskMessage(ctx, store.DeskMessage{UserID: t.UserID, TicketID: t.ID, MessageID: msg.ID,
-			Kind: kind, Text: text, State: store.DeskAnswer}); err != nil {
+			Kind: kind, Text: text, State: store.DeskAnswer, Question: t.Question}); err != nil {
 			b.log.Error("desk answer kept", "ticket", t.ID, "err", err)
 		}
 	}
@@ -326,28 +357,26 @@ func escapedEntityHTML(text string, entities []models.MessageEntity) string {
 	return html.EscapeString(text)
 }
 
-// answerDone tells the desk whether an answer reached its delegate.
+// answerDone tells the desk whether an answer reached its delegate, under
+// the answer, at the group's pace.
 func (b *Bot) answerDone(ctx context.Context, ticketID int64, deskMsg string, c store.JobCounts) {
 	t, err := b.store.Ticket(ctx, ticketID)
 	if err != nil {
 		return
 	}
 	msgID, _ := strconv.Atoi(deskMsg)
-	chat, err := b.desk.Chat(ctx)
-	if err != nil || chat == 0 {
-		return
-	}
 	loc := b.deskLoc()
-	var text string
-	var kb keyboard
+	var text, markup string
 	switch {
 	case c.Sent > 0:
 		if err := b.store.TicketAnswered(ctx, t.ID); err != nil {
 			b.log.Error("ticket answered", "ticket", t.ID, "err", err)
 		}
 		text = loc.HTML("desk_delivered", nil)
-		if t.Question != "" {
-			kb = keyboard{{callbackButton(loc.Text("btn_desk_faq", nil), data(cbDeskFAQ, id64(t.ID), deskMsg))}}
+		if a, err := b.store.DeskAnswer(ctx, t.ID, msgID); err == nil && a.Question != "" {
+			kb, _ := json.Marshal(models.InlineKeyboardMarkup{InlineKeyboard: keyboard{{
+				callbackButton(loc.Text("btn_desk_faq", nil), data(cbDeskFAQ, id64(t.ID), deskMsg))}}})
+			markup = string(kb)
 		}
 	case c.Blocked > 0:
 		name, _, _ := deskWriter{b}.who(ctx, t)
@@ -355,7 +384,9 @@ func (b *Bot) answerDone(ctx context.Context, ticketID int64, deskMsg string, c 
 	default:
 		text = loc.HTML("desk_failed", l10n.Data{"Reason": b.failure(ctx, ticketID, deskMsg)})
 	}
-	b.deskReply(ctx, &models.Message{ID: msgID, Chat: models.Chat{ID: chat}, MessageThreadID: t.ThreadID}, text, kb)
+	if err := b.desk.Note(ctx, t, text, msgID, markup); err != nil {
+		b.log.Error("desk note", "ticket", t.ID, "err", err)
+	}
 }
 
 // failure is why an answer did not reach its delegate.
@@ -491,8 +522,15 @@ func (b *Bot) saveFAQ(ctx context.Context, t store.Ticket, deskMsg string, cb *m
 		answer(loc.Text("button_expired", nil))
 		return
 	}
+	// The FAQ changes what the bot tells every delegate: staff decide.
+	if !slices.Contains(b.cfg.AdminIDs, cb.From.ID) {
+		if role, err := b.store.Role(ctx, cb.From.ID); err != nil || role == "" {
+			answer(loc.Text("desk_faq_staff", nil))
+			return
+		}
+	}
 	a, err := b.store.DeskAnswer(ctx, t.ID, msgID)
-	if err != nil || strings.TrimSpace(t.Question) == "" {
+	if err != nil || strings.TrimSpace(a.Question) == "" {
 		answer(loc.Text("desk_faq_none", nil))
 		return
 	}
@@ -512,7 +550,7 @@ func (b *Bot) saveFAQ(ctx context.Context, t store.Ticket, deskMsg string, cb *m
 	}
 	next := *p
 	next.FAQ = append(slices.Clone(p.FAQ), programme.FAQ{ID: faqID,
-		Question: map[string][]string{lang: {clip(strings.Join(strings.Fields(t.Question), " "), 500)}},
+		Question: map[string][]string{lang: {clip(strings.Join(strings.Fields(a.Question), " "), 500)}},
 		Answer:   programme.Text{lang: clip(a.Text, 2000)}})
 	if _, _, err := b.store.ApplyChange(ctx, &next, store.Actor{UserID: cb.From.ID, Name: cb.From.FirstName, Via: "desk"}); err != nil {
 		b.log.Warn("save as FAQ", "ticket", t.ID, "err", err)

@@ -30,6 +30,24 @@ func (h *harness) post(u localapi.User, p localapi.Post) {
 	h.do(p.Chat, func() int64 { return h.api.Send(u, p) })
 }
 
+// awaitDesk waits for a message of the desk containing text, and until
+// the bot knows it as a question's (its id recorded), so that a reply to
+// it finds the question.
+func (h *harness) awaitDesk(text string) localapi.Message {
+	h.t.Helper()
+	m := h.await(deskChat, text)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := h.store.TicketOfMessage(context.Background(), "telegram", m.ChatID, m.ID); err == nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("desk message %q never became a question's", text)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // askViaButton has a delegate ask something the bot cannot answer and
 // send it to the organisers with the offered button.
 func (h *harness) askViaButton(d localapi.User, question string) localapi.Message {
@@ -47,7 +65,7 @@ func TestDeskRoundTrip(t *testing.T) {
 	if !strings.Contains(sent.Text, "#1") {
 		t.Errorf("delegate told: %s", sent.Text)
 	}
-	card := h.await(deskChat, "my passport is in the bus")
+	card := h.awaitDesk("my passport is in the bus")
 	for _, want := range []string{"#1", "Айгерим", "Русский", "Test Study Visit"} {
 		if !strings.Contains(card.Text, want) {
 			t.Errorf("card lacks %q: %s", want, card.Text)
@@ -90,27 +108,25 @@ func TestDeskMediaBothWays(t *testing.T) {
 	}
 	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Text: "Is this my bag?"}) })
 	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Photo: true, Caption: "the blue one"}) })
-	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Location: &[2]float64{36.48, 127.26}}) })
+	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Voice: true}) })
 	card := h.await(deskChat, "Is this my bag?")
-	photo := h.await(deskChat, "the blue one")
+	photo := h.awaitDesk("the blue one")
 	if photo.Method != "copyMessage" || photo.File == "" || !strings.Contains(photo.Text, "#1") || photo.ReplyTo != 0 && photo.ReplyTo != card.ID {
 		t.Errorf("photo copy: %+v", photo)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		var loc *localapi.Message
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		copies := 0
 		for _, m := range h.api.Messages(deskChat) {
-			if m.Venue != nil {
-				loc = &m
+			if m.Method == "copyMessage" && m.File != "" {
+				copies++
 			}
 		}
-		if loc != nil {
+		if copies == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the location never reached the desk")
+			t.Fatalf("the voice message never reached the desk: %+v", h.api.Messages(deskChat))
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 	// An organiser answers the photo with a document.
 	h.post(org, localapi.Post{Document: "map.pdf", Caption: "Yes: it is at the Sejong info desk", ReplyTo: &photo})
@@ -125,7 +141,7 @@ func TestDeskBlockedDelegate(t *testing.T) {
 	d := h.user("en")
 	d.FirstName = "Bolor"
 	h.say(d, "/ask Can my interpreter join the Anyang visit?")
-	card := h.await(deskChat, "interpreter")
+	card := h.awaitDesk("interpreter")
 	h.api.Block(d.ID)
 	h.post(org, localapi.Post{Text: "Yes, with a badge.", ReplyTo: &card})
 	h.await(deskChat, "Not delivered: Bolor has blocked the bot")
@@ -136,10 +152,10 @@ func TestDeskTicketsCloseReopen(t *testing.T) {
 	a, b := h.user("en"), h.user("kk")
 	a.FirstName, b.FirstName = "Anna", "Baurzhan"
 	h.say(a, "/ask I am vegetarian")
-	cardA := h.await(deskChat, "vegetarian")
+	cardA := h.awaitDesk("vegetarian")
 	h.setClock(at(6, 9, 20))
 	h.say(b, "/ask Where do I get my per diem?")
-	cardB := h.await(deskChat, "per diem")
+	cardB := h.awaitDesk("per diem")
 
 	h.post(org, localapi.Post{Text: "/tickets"})
 	list := h.await(deskChat, "Open questions")
@@ -168,13 +184,20 @@ func TestDeskTicketsCloseReopen(t *testing.T) {
 }
 
 func TestDeskSaveAsFAQ(t *testing.T) {
-	h, org := deskHarness(t)
+	h, org := deskHarness(t, withAdmins(900))
 	d := h.user("en")
 	question := "can my interpreter join the Anyang visit"
 	h.askViaButton(d, question)
-	card := h.await(deskChat, question)
+	card := h.awaitDesk(question)
 	h.post(org, localapi.Post{Text: "Yes: interpreters ride bus 2 with their delegation.", ReplyTo: &card})
 	note := h.await(deskChat, "Delivered")
+	// The delegate writes on: their thanks must not become the question.
+	h.say(d, "/ask thank you so much")
+	// Only staff change what the bot tells everyone.
+	helper := localapi.User{ID: 901, FirstName: "Volunteer"}
+	if cb, _ := h.press(helper, note, "Save as FAQ"); !strings.Contains(cb.Text, "Only staff") {
+		t.Errorf("a volunteer saved a FAQ: %q", cb.Text)
+	}
 	h.press(org, note, "Save as FAQ")
 	saved := h.await(deskChat, "Saved as FAQ")
 	if !strings.Contains(saved.Text, "desk-1-") {
@@ -186,6 +209,9 @@ func TestDeskSaveAsFAQ(t *testing.T) {
 	if len(got) == 0 || !strings.Contains(got[0].Text, "interpreters ride bus 2") {
 		t.Errorf("the bot did not answer from the new FAQ: %+v", got)
 	}
+	if got := h.say(other, "thank you so much"); len(got) > 0 && strings.Contains(got[0].Text, "interpreters ride bus 2") {
+		t.Error("the thanks became the FAQ's question")
+	}
 }
 
 func TestDeskFollowsSupergroup(t *testing.T) {
@@ -196,6 +222,13 @@ func TestDeskFollowsSupergroup(t *testing.T) {
 	d := h.user("en")
 	h.say(d, "/ask Where is the prayer room?")
 	card := h.await(super, "prayer room")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := h.store.TicketOfMessage(context.Background(), "telegram", super, card.ID); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatal("the card never became the question's")
+		}
+	}
 	h.post(org, localapi.Post{Chat: super, Text: "Second floor, room 204.", ReplyTo: &card})
 	h.await(d.ID, "room 204")
 }
@@ -231,9 +264,8 @@ func TestDeskIgnoresStrangers(t *testing.T) {
 func TestDeskFloodControl(t *testing.T) {
 	h, _ := deskHarness(t)
 	d := h.user("en")
-	h.say(d, "/ask")
 	for i := 1; i <= 6; i++ {
-		h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Text: "message " + string(rune('0'+i))}) })
+		h.say(d, "/ask message "+string(rune('0'+i)))
 	}
 	h.await(deskChat, "message 3")
 	time.Sleep(300 * time.Millisecond)
@@ -242,7 +274,7 @@ func TestDeskFloodControl(t *testing.T) {
 			t.Fatalf("more than 3 messages a minute reached the desk: %s", m.Text)
 		}
 	}
-	held, err := h.store.HeldDeskMessages(context.Background())
+	held, err := h.store.HeldDeskMessages(context.Background(), 0)
 	if err != nil || len(held) != 3 {
 		t.Errorf("held %d (%v), want the 3 over the limit", len(held), err)
 	}
@@ -262,4 +294,63 @@ func TestDeskForumTopics(t *testing.T) {
 	}
 	h.post(org, localapi.Post{Text: "She waits at the entrance.", Thread: card.Thread})
 	h.await(d.ID, "She waits at the entrance")
+}
+
+// TestDeskSurvivesRestart: a ticket asked before a restart is answered
+// after it, from the database alone.
+func TestDeskSurvivesRestart(t *testing.T) {
+	h, org := deskHarness(t)
+	d := h.user("en")
+	h.say(d, "/ask Is breakfast included?")
+	card := h.awaitDesk("breakfast")
+	h.restart()
+	h.post(org, localapi.Post{Text: "Yes, 06:30–09:30 on the 2nd floor.", ReplyTo: &card})
+	h.await(d.ID, "06:30–09:30")
+	h.await(deskChat, "Delivered")
+	h.post(org, localapi.Post{Text: "/tickets"})
+	h.await(deskChat, "No open questions")
+}
+
+// TestDeskBackToTheBot: after /ask, the delegate's next words go to the
+// desk, and only those; "Back to the bot" lets them change their mind.
+func TestDeskBackToTheBot(t *testing.T) {
+	h, _ := deskHarness(t)
+	d := h.user("en")
+	prompt := only(t, h.say(d, "/ask"))
+	_, msgs := h.press(d, prompt, "Back to the bot")
+	if len(msgs) == 0 {
+		t.Fatal("no answer to Back to the bot")
+	}
+	h.say(d, "where is the hotel?")
+	time.Sleep(150 * time.Millisecond)
+	if n := len(h.api.Messages(deskChat)); n != 0 {
+		t.Error("a question to the bot went to the desk")
+	}
+	h.say(d, "/ask")
+	h.say(d, "I lost my badge")
+	h.await(deskChat, "lost my badge")
+	before := len(h.api.Messages(deskChat))
+	got := h.say(d, "what is on now?")
+	time.Sleep(150 * time.Millisecond)
+	if n := len(h.api.Messages(deskChat)); n != before || len(got) == 0 {
+		t.Errorf("after the question, the bot did not answer itself: %d desk messages, replies %+v", n-before, got)
+	}
+}
+
+// TestDeskNotAQuestion: a reply to the bot's note under an answer goes
+// on to the delegate; a reply to something that is no question's is not
+// lost in silence.
+func TestDeskNotAQuestion(t *testing.T) {
+	h, org := deskHarness(t)
+	d := h.user("en")
+	h.say(d, "/ask Where can I print?")
+	card := h.awaitDesk("print")
+	h.post(org, localapi.Post{Text: "Business centre, floor 1.", ReplyTo: &card})
+	note := h.awaitDesk("Delivered")
+	h.post(org, localapi.Post{Text: "and it is free", ReplyTo: &note})
+	h.await(d.ID, "and it is free")
+	h.post(org, localapi.Post{Text: "/tickets"})
+	list := h.await(deskChat, "No open questions")
+	h.post(org, localapi.Post{Text: "thanks all", ReplyTo: &list})
+	h.await(deskChat, "not a delegate's question")
 }

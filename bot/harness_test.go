@@ -33,9 +33,11 @@ type harness struct {
 	api   *localapi.Server
 	store *store.Store
 
-	// stop stops the bot; stopped is closed when Run has returned.
+	// stop stops the bot; stopped is closed when Run has returned; start
+	// starts it again.
 	stop    context.CancelFunc
 	stopped chan struct{}
+	start   func()
 
 	mu      sync.Mutex
 	now     time.Time
@@ -107,39 +109,58 @@ func newHarness(t testing.TB, now time.Time, opts ...harnessOption) *harness {
 	if cfg.wrap != nil {
 		cfg.store = cfg.wrap(cfg.store)
 	}
-	b, err := New(Config{
-		Token:         testToken,
-		APIURL:        srv.URL,
-		AdminIDs:      cfg.admins,
-		NoticeDelay:   cfg.noticeDelay,
-		PaidBroadcast: cfg.paid,
-		PollTimeout:   2 * time.Second,
-		// Announcements are followed often, so that tests see their
-		// progress soon.
-		ProgressEvery: 20 * time.Millisecond,
-		// The desk's group gets its messages faster than Telegram's 20 a
-		// minute would allow, and held ones follow sooner.
-		Pace:           delivery.Limits{PerSecond: 25, Reserve: 0.2, ChatGap: time.Second, GroupGap: 50 * time.Millisecond},
-		DeskChatID:     cfg.desk,
-		DeskFlushEvery: 50 * time.Millisecond,
-		Now:            h.clock,
-		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AfterUpdate:    h.handled,
-	}, cfg.store, cat, answer.NewService(vocab))
-	if err != nil {
-		t.Fatal(err)
+	h.start = func() {
+		h.t.Helper()
+		h.run(Config{
+			Token:         testToken,
+			APIURL:        srv.URL,
+			AdminIDs:      cfg.admins,
+			NoticeDelay:   cfg.noticeDelay,
+			PaidBroadcast: cfg.paid,
+			PollTimeout:   2 * time.Second,
+			// Announcements are followed often, so that tests see their
+			// progress soon.
+			ProgressEvery: 20 * time.Millisecond,
+			// The desk's group gets its messages faster than Telegram's 20 a
+			// minute would allow, and held ones follow sooner.
+			Pace:           delivery.Limits{PerSecond: 25, Reserve: 0.2, ChatGap: time.Second, GroupGap: 50 * time.Millisecond},
+			DeskChatID:     cfg.desk,
+			DeskFlushEvery: 50 * time.Millisecond,
+			Now:            h.clock,
+			Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+			AfterUpdate:    h.handled,
+		}, cfg.store, cat, answer.NewService(vocab))
 	}
-	ctx, h.stop = context.WithCancel(ctx)
-	h.stopped = make(chan struct{})
-	go func() {
-		defer close(h.stopped)
-		b.Run(ctx)
-	}()
+	h.start()
 	t.Cleanup(func() {
 		h.stop()
 		<-h.stopped
 	})
 	return h
+}
+
+// run starts a bot on the harness's server and store.
+func (h *harness) run(cfg Config, st Store, cat *l10n.Catalog, answers *answer.Service) {
+	h.t.Helper()
+	b, err := New(cfg, st, cat, answers)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	h.stop, h.stopped = stop, make(chan struct{})
+	go func() {
+		defer close(h.stopped)
+		b.Run(ctx)
+	}()
+}
+
+// restart stops the bot, as a deploy does, and starts a new one on the
+// same database.
+func (h *harness) restart() {
+	h.t.Helper()
+	h.stop()
+	<-h.stopped
+	h.start()
 }
 
 func (h *harness) importFile(name string) {

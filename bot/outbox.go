@@ -42,6 +42,10 @@ func (s sender) Send(ctx context.Context, m store.Outgoing) (int, error) {
 		// A margin, so the retry does not land just before Telegram's
 		// window closes.
 		return 0, &delivery.RetryAfterError{After: time.Duration(tooMany.RetryAfter)*time.Second + 250*time.Millisecond}
+	case errors.As(err, &migrate) && m.Op == store.OpCopy && m.ChatID > 0:
+		// The group copied from moved, not the delegate: the copy cannot
+		// be made from there.
+		return 0, &delivery.RejectedError{Reason: err.Error()}
 	case errors.As(err, &migrate):
 		return 0, &delivery.MovedError{ChatID: int64(migrate.MigrateToChatID)}
 	case errors.Is(err, tg.ErrorForbidden):
@@ -74,6 +78,9 @@ func (s sender) do(ctx context.Context, m store.Outgoing) (*models.Message, erro
 		return s.api.EditMessageText(ctx, &tg.EditMessageTextParams{ChatID: m.ChatID, MessageID: m.MessageID,
 			Text: m.HTML, ParseMode: models.ParseModeHTML})
 	}
+	// Paid broadcasts are for delegates in bulk, not for the organisers'
+	// group.
+	paid := s.paid && m.ChatID > 0
 	var markup models.ReplyMarkup
 	if m.Markup != "" {
 		var kb models.InlineKeyboardMarkup
@@ -101,13 +108,13 @@ func (s sender) do(ctx context.Context, m store.Outgoing) (*models.Message, erro
 		return &models.Message{ID: id.ID}, nil
 	case m.MediaKind == mediaPhoto:
 		return s.api.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: m.ChatID, Photo: &models.InputFileString{Data: m.MediaID},
-			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid, MessageThreadID: m.ThreadID, ReplyParameters: reply})
+			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: paid, MessageThreadID: m.ThreadID, ReplyParameters: reply})
 	case m.MediaKind == mediaDocument:
 		return s.api.SendDocument(ctx, &tg.SendDocumentParams{ChatID: m.ChatID, Document: &models.InputFileString{Data: m.MediaID},
-			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: s.paid, MessageThreadID: m.ThreadID, ReplyParameters: reply})
+			Caption: m.HTML, ParseMode: models.ParseModeHTML, AllowPaidBroadcast: paid, MessageThreadID: m.ThreadID, ReplyParameters: reply})
 	}
 	return s.api.SendMessage(ctx, &tg.SendMessageParams{ChatID: m.ChatID, Text: m.HTML, ParseMode: models.ParseModeHTML,
-		AllowPaidBroadcast: s.paid, MessageThreadID: m.ThreadID, ReplyParameters: reply, ReplyMarkup: markup})
+		AllowPaidBroadcast: paid, MessageThreadID: m.ThreadID, ReplyParameters: reply, ReplyMarkup: markup})
 }
 
 // Kinds of file an announcement may carry.

@@ -87,6 +87,7 @@ const (
 	cbAnnFix       = "anf"  // anf:<announcement>:<language>
 	cbAnnSend      = "ans"  // ans:<announcement>:<draft hash>
 	cbAskDesk      = "dka"  // dka:<question kept for the desk>
+	cbDeskDone     = "dkx"  // dkx: back to the bot from the desk
 	cbDeskClose    = "dkc"  // dkc:<ticket>, pressed in the desk
 	cbDeskFAQ      = "dkf"  // dkf:<ticket>:<answer's message in the desk>, pressed in the desk
 )
@@ -120,6 +121,7 @@ func (b *Bot) callbacks() map[string]struct {
 		cbAnnFix:       {2, b.annFix},
 		cbAnnSend:      {2, b.annSend},
 		cbAskDesk:      {1, b.askDesk},
+		cbDeskDone:     {0, b.deskDone},
 	}
 }
 
@@ -141,6 +143,12 @@ func (b *Bot) route(ctx context.Context, _ *tg.Bot, upd *models.Update) {
 func (b *Bot) routeMessage(ctx context.Context, msg *models.Message) {
 	if msg.Chat.Type != models.ChatTypePrivate {
 		// The organisers' desk is the one group the bot listens to.
+		if msg.MigrateFromChatID != 0 && b.isDesk(ctx, msg.MigrateFromChatID) {
+			if err := b.desk.Moved(ctx, msg.MigrateFromChatID, msg.Chat.ID); err != nil {
+				b.log.Error("desk moved", "err", err)
+			}
+			return
+		}
 		if b.isDesk(ctx, msg.Chat.ID) {
 			b.deskMessage(ctx, msg)
 		}

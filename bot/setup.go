@@ -4,6 +4,7 @@ import (
 	"context"
 
 	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"github.com/delegatedesk/delegatedesk/internal/l10n"
 )
@@ -17,6 +18,20 @@ func (b *Bot) setup(ctx context.Context) {
 			return
 		}
 		b.describe(ctx, b.cat.For(code), l10n.TelegramCode(code))
+	}
+	b.deskCommands(ctx)
+}
+
+// deskCommands gives the organisers' group its own command menu.
+func (b *Bot) deskCommands(ctx context.Context) {
+	chat, err := b.desk.Chat(ctx)
+	if err != nil || chat == 0 {
+		return
+	}
+	loc := b.deskLoc()
+	cmds := []models.BotCommand{{Command: "tickets", Description: loc.Text("cmd_tickets", nil)}, {Command: "close", Description: loc.Text("cmd_close", nil)}}
+	if _, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, Scope: &models.BotCommandScopeChat{ChatID: chat}}); err != nil && ctx.Err() == nil {
+		b.log.Warn("set the desk's commands failed", "err", err)
 	}
 }
 

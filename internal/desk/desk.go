@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/delegatedesk/delegatedesk/internal/store"
 )
@@ -26,7 +28,7 @@ type Store interface {
 	Enqueue(ctx context.Context, msgs []store.Outgoing) (int, error)
 	DeskJobsSince(ctx context.Context, sender string, ticketID int64, since time.Time) (int, error)
 	KeepDeskMessage(ctx context.Context, m store.DeskMessage) (int64, error)
-	HeldDeskMessages(ctx context.Context) ([]store.DeskMessage, error)
+	HeldDeskMessages(ctx context.Context, ticketID int64) ([]store.DeskMessage, error)
 	ReleaseDeskMessages(ctx context.Context, ids []int64) error
 	Ticket(ctx context.Context, id int64) (store.Ticket, error)
 	Setting(ctx context.Context, key string) (string, error)
@@ -62,6 +64,9 @@ type Service struct {
 	now    func() time.Time
 	// seq keeps job names apart when the clock does not move.
 	seq atomic.Int64
+	// mu makes counting a delegate's minute and sending one step: several
+	// updates (an album) arrive at once.
+	mu sync.Mutex
 }
 
 // New returns a Service for the desk chat configured (ORGANISERS_CHAT_ID;
@@ -101,7 +106,7 @@ func (s *Service) Moved(ctx context.Context, from, to int64) error {
 
 // Jobs of the desk: "<sender>:desk:<ticket>:<n>" go to the desk,
 // "<sender>:ans:<ticket>:<desk message>" answer a delegate, and
-// "<sender>:dnote:<ticket>:<n>" tell a delegate of their ticket.
+// "<sender>:dnote:<ticket>:<n>" tell a delegate or the desk of a ticket.
 const (
 	JobDesk   = "desk"
 	JobAnswer = "ans"
@@ -129,36 +134,68 @@ func (s *Service) Open(ctx context.Context, t store.Ticket, question string, w W
 	return s.enqueueDesk(ctx, t, []store.Outgoing{{HTML: html, Markup: markup}})
 }
 
+// Note tells the desk something about a ticket (an answer delivered, or
+// why not), in reply to one of its messages, with buttons (markup); it
+// keeps to the group's pace like everything sent there.
+func (s *Service) Note(ctx context.Context, t store.Ticket, html string, replyTo int, markup string) error {
+	chat, err := s.Chat(ctx)
+	if err != nil || chat == 0 {
+		return err
+	}
+	if _, err := s.store.Enqueue(ctx, []store.Outgoing{{Job: s.job(JobNote, t.ID), ChatID: chat, ThreadID: t.ThreadID,
+		ReplyTo: replyTo, HTML: html, Markup: markup}}); err != nil {
+		return err
+	}
+	s.wake()
+	return nil
+}
+
 // Forward takes what a delegate sent for their ticket: it goes to the
-// desk now, or once the delegate's minute allows, gathered with the rest.
+// desk now, or once the delegate's minute allows, after what is held.
 func (s *Service) Forward(ctx context.Context, t store.Ticket, in Incoming, w Writer) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	recent, err := s.store.DeskJobsSince(ctx, s.sender, t.ID, s.now().Add(-time.Minute))
 	if err != nil {
 		return err
 	}
-	if recent >= PerMinute {
+	held, err := s.store.HeldDeskMessages(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	out := s.outgoing(ctx, t, in, w)
+	if len(held) > 0 || recent+len(out) > PerMinute {
 		_, err := s.store.KeepDeskMessage(ctx, store.DeskMessage{UserID: t.UserID, TicketID: t.ID, MessageID: in.MessageID,
 			Kind: in.Kind, Text: in.Text, State: store.DeskHeld})
 		return err
 	}
-	return s.enqueueDesk(ctx, t, []store.Outgoing{s.outgoing(ctx, t, in, w)})
+	return s.enqueueDesk(ctx, t, out)
 }
 
-func (s *Service) outgoing(ctx context.Context, t store.Ticket, in Incoming, w Writer) store.Outgoing {
+func (s *Service) outgoing(ctx context.Context, t store.Ticket, in Incoming, w Writer) []store.Outgoing {
 	if in.Kind == "text" {
-		return store.Outgoing{HTML: w.Lines(ctx, t, []string{in.Text})}
+		return []store.Outgoing{{HTML: w.Lines(ctx, t, []string{in.Text})}}
 	}
 	m := store.Outgoing{Op: store.OpCopy, FromChat: t.ChatID, MessageID: in.MessageID}
-	if in.Kind != "location" { // a location has no caption
-		m.HTML = w.Caption(ctx, t, in.Text)
+	if in.Kind == "location" {
+		// A location has no caption: a line before it says whose it is.
+		return []store.Outgoing{{HTML: w.Caption(ctx, t, "")}, m}
 	}
-	return m
+	m.HTML = w.Caption(ctx, t, in.Text)
+	return []store.Outgoing{m}
 }
 
+// gathered is how much text one gathered message carries, well within a
+// message's 4,096 characters with its header.
+const gathered = 3500
+
 // Flush sends on what flood control held, as each delegate's minute
-// allows: their words gathered in one message, their files one by one.
+// allows, in order: their words gathered in as few messages as fit, their
+// files one by one. What does not fit waits for the next minute.
 func (s *Service) Flush(ctx context.Context, w Writer) error {
-	held, err := s.store.HeldDeskMessages(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	held, err := s.store.HeldDeskMessages(ctx, 0)
 	if err != nil || len(held) == 0 {
 		return err
 	}
@@ -175,32 +212,41 @@ func (s *Service) Flush(ctx context.Context, w Writer) error {
 		if err != nil {
 			return err
 		}
-		room := PerMinute - recent
-		if room <= 0 {
-			continue
-		}
 		t, err := s.store.Ticket(ctx, id)
 		if err != nil {
 			return err
 		}
-		var texts []string
 		var out []store.Outgoing
 		var done []int64
+		var texts []string
+		var textIDs []int64
+		size := 0
+		room := PerMinute - recent
+		flushTexts := func() {
+			if len(texts) > 0 && len(out) < room {
+				out = append(out, store.Outgoing{HTML: w.Lines(ctx, t, texts)})
+				done = append(done, textIDs...)
+			}
+			texts, textIDs, size = nil, nil, 0
+		}
 		for _, m := range byTicket[id] {
 			if m.Kind == "text" {
-				texts = append(texts, m.Text)
-				done = append(done, m.ID)
+				if n := utf8.RuneCountInString(m.Text); size > 0 && size+n > gathered {
+					flushTexts()
+				}
+				texts, textIDs = append(texts, m.Text), append(textIDs, m.ID)
+				size += utf8.RuneCountInString(m.Text)
+				continue
 			}
-		}
-		if len(texts) > 0 {
-			out = append(out, store.Outgoing{HTML: w.Lines(ctx, t, texts)})
-		}
-		for _, m := range byTicket[id] {
-			if m.Kind != "text" && len(out) < room {
-				out = append(out, s.outgoing(ctx, t, Incoming{MessageID: m.MessageID, Kind: m.Kind, Text: m.Text}, w))
-				done = append(done, m.ID)
+			flushTexts()
+			next := s.outgoing(ctx, t, Incoming{MessageID: m.MessageID, Kind: m.Kind, Text: m.Text}, w)
+			if len(out)+len(next) > room {
+				break // the rest keeps its order for the next minute
 			}
+			out = append(out, next...)
+			done = append(done, m.ID)
 		}
+		flushTexts()
 		if err := s.enqueueDesk(ctx, t, out); err != nil {
 			return err
 		}

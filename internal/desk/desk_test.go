@@ -82,16 +82,20 @@ func TestFloodControlGathers(t *testing.T) {
 	if more := deskOutbox(t, st); len(more) != 0 {
 		t.Fatalf("flushed %d within the minute", len(more))
 	}
-	// A minute on, the words come gathered, then the voice message.
+	// A message coming meanwhile waits behind those held.
+	if err := s.Forward(ctx, tk, Incoming{MessageID: 7, Kind: "text", Text: "seven"}, writer{}); err != nil {
+		t.Fatal(err)
+	}
+	// A minute on, they go in their order, words gathered between files.
 	*now = now.Add(61 * time.Second)
 	if err := s.Flush(ctx, writer{}); err != nil {
 		t.Fatal(err)
 	}
 	later := deskOutbox(t, st)
-	if len(later) != 2 || later[0].HTML != "lines four|six" || later[1].Op != store.OpCopy || later[1].MessageID != 5 {
+	if len(later) != 3 || later[0].HTML != "lines four" || later[1].Op != store.OpCopy || later[1].MessageID != 5 || later[2].HTML != "lines six|seven" {
 		t.Errorf("after a minute: %+v", later)
 	}
-	if held, _ := st.HeldDeskMessages(ctx); len(held) != 0 {
+	if held, _ := st.HeldDeskMessages(ctx, 0); len(held) != 0 {
 		t.Errorf("%d still held", len(held))
 	}
 }
@@ -137,5 +141,27 @@ func TestParseJob(t *testing.T) {
 		if ok != tt.ok || ok && (kind != tt.kind || ticket != tt.ticket || last != tt.last) {
 			t.Errorf("ParseJob(%q) = %s %d %s %v", tt.job, kind, ticket, last, ok)
 		}
+	}
+}
+
+// TestGatheredTextsFit: words held back are gathered into as many
+// messages as they need, none lost.
+func TestGatheredTextsFit(t *testing.T) {
+	st, tk, now := setup(t)
+	ctx := context.Background()
+	s := New(st, "telegram", -100, func() {}, func() time.Time { return *now })
+	long := strings.Repeat("я", 2000)
+	for i := 0; i < 6; i++ {
+		s.Forward(ctx, tk, Incoming{MessageID: i + 1, Kind: "text", Text: long}, writer{})
+	}
+	deskOutbox(t, st) // the first three
+	*now = now.Add(61 * time.Second)
+	s.Flush(ctx, writer{})
+	got := 0
+	for _, m := range deskOutbox(t, st) {
+		got += strings.Count(m.HTML, "я")
+	}
+	if got != 3*2000 {
+		t.Errorf("%d of %d letters reached the desk", got, 3*2000)
 	}
 }

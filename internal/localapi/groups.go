@@ -74,7 +74,7 @@ func (s *Server) Send(user User, p Post) int64 {
 	}
 	if p.ReplyTo != nil {
 		msg["reply_to_message"] = map[string]any{"message_id": p.ReplyTo.ID, "date": time.Now().Unix(), "text": p.ReplyTo.Text,
-			"chat": s.chatObject(p.ReplyTo.ChatID), "from": BotUser}
+			"chat": s.chatObject(p.ReplyTo.ChatID), "from": s.bot}
 	}
 	if p.Thread != 0 {
 		msg["message_thread_id"] = p.Thread

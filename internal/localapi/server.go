@@ -23,8 +23,15 @@ import (
 	"github.com/delegatedesk/delegatedesk/internal/tghtml"
 )
 
-// BotUser is the bot's own account as getMe reports it.
-var BotUser = User{ID: 1, IsBot: true, FirstName: "Delegate Desk", Username: "delegate_desk_bot"}
+// botUser is the bot's own account as getMe reports it: as on Telegram,
+// its id is the token's first part.
+func botUser(token string) User {
+	id, err := strconv.ParseInt(strings.SplitN(token, ":", 2)[0], 10, 64)
+	if err != nil {
+		id = 1
+	}
+	return User{ID: id, IsBot: true, FirstName: "Delegate Desk", Username: "delegate_desk_bot"}
+}
 
 // User is a Telegram user on the users' side.
 type User struct {
@@ -88,6 +95,7 @@ type Callback struct {
 // Server is the stand-in. Create it with New; it is an http.Handler.
 type Server struct {
 	token string
+	bot   User
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced whenever an update is queued
@@ -118,6 +126,7 @@ type Server struct {
 func New(token string) *Server {
 	return &Server{
 		token:     token,
+		bot:       botUser(token),
 		changed:   make(chan struct{}),
 		nextID:    1,
 		nextMsg:   map[int64]int{},
@@ -231,18 +240,18 @@ func (s *Server) SendCaptioned(user User, fileName string, content []byte, capti
 			"file_id": id, "file_unique_id": id, "file_name": fileName, "file_size": len(content),
 		},
 		"caption":          caption,
-		"reply_to_message": replyOf(replyTo),
+		"reply_to_message": s.replyOf(replyTo),
 	})
 }
 
 // replyOf renders the message replied to, if any, as Telegram includes it.
-func replyOf(msgs []Message) any {
+func (s *Server) replyOf(msgs []Message) any {
 	if len(msgs) == 0 {
 		return nil
 	}
 	m := msgs[0]
 	return map[string]any{"message_id": m.ID, "date": time.Now().Unix(), "text": m.Text,
-		"chat": map[string]any{"id": m.ChatID, "type": "private"}, "from": BotUser}
+		"chat": map[string]any{"id": m.ChatID, "type": "private"}, "from": s.bot}
 }
 
 // SendLocation queues a location a user shares.
@@ -304,7 +313,7 @@ func (s *Server) Press(user User, m *Message, data string) (int64, string) {
 			"message_id": m.ID,
 			"date":       time.Now().Unix(),
 			"chat":       s.chatObject(m.ChatID),
-			"from":       BotUser,
+			"from":       s.bot,
 			"text":       m.Text,
 		},
 	}}
@@ -500,7 +509,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 func (s *Server) call(ctx context.Context, method string, form func(string) string, upload func(string) (string, []byte, bool)) (any, error) {
 	switch method {
 	case "getMe":
-		return BotUser, nil
+		return s.bot, nil
 	case "getUpdates":
 		return s.getUpdates(ctx, form)
 	case "deleteWebhook", "close", "logOut":
@@ -632,7 +641,7 @@ func (s *Server) send(method string, form func(string) string, text string, limi
 	m.ID = s.nextMsg[chatID]
 	s.touch(m)
 	s.messages = append(s.messages, m)
-	return messageResult(m), nil
+	return s.messageResult(m), nil
 }
 
 // sendFile records a document, photo or video, sent by file_id or URL or
@@ -716,12 +725,12 @@ func parseMarkup(raw string) ([][]Button, error) {
 	return markup.InlineKeyboard, nil
 }
 
-func messageResult(m *Message) map[string]any {
+func (s *Server) messageResult(m *Message) map[string]any {
 	return map[string]any{
 		"message_id": m.ID,
 		"date":       time.Now().Unix(),
 		"chat":       map[string]any{"id": m.ChatID, "type": "private"},
-		"from":       BotUser,
+		"from":       s.bot,
 		"text":       m.Text,
 	}
 }
@@ -763,7 +772,7 @@ func (s *Server) edit(form func(string) string) (any, error) {
 	}
 	m.HTML, m.Text, m.Links, m.Buttons, m.Edited = form("text"), next.Text, next.Links, buttons, true
 	s.touch(m)
-	return messageResult(m), nil
+	return s.messageResult(m), nil
 }
 
 func (s *Server) editCaption(form func(string) string) (any, error) {
@@ -785,7 +794,7 @@ func (s *Server) editCaption(form func(string) string) (any, error) {
 	}
 	m.HTML, m.Text, m.Links, m.Edited = form("caption"), next.Text, next.Links, true
 	s.touch(m)
-	return messageResult(m), nil
+	return s.messageResult(m), nil
 }
 
 func (s *Server) editMarkup(form func(string) string) (any, error) {
@@ -801,7 +810,7 @@ func (s *Server) editMarkup(form func(string) string) (any, error) {
 	}
 	m.Buttons, m.Edited = buttons, true
 	s.touch(m)
-	return messageResult(m), nil
+	return s.messageResult(m), nil
 }
 
 func equalButtons(a, b [][]Button) bool {

@@ -266,6 +266,7 @@ var migrations = []*gormigrate.Migration{
 				Kind      string `gorm:"size:16;not null"`
 				Text      string `gorm:"not null"`
 				State     string `gorm:"size:8;not null"`
+				Question  string `gorm:"not null"`
 				CreatedAt time.Time
 			}
 			if err := tx.Migrator().CreateTable(&ticket{}, &deskMessage{}); err != nil {

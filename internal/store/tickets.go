@@ -120,8 +120,10 @@ func (s *Store) oneTicket(q *gorm.DB) (Ticket, error) {
 // ticket.
 func (s *Store) TicketOfMessage(ctx context.Context, sender string, chatID int64, messageID int) (Ticket, error) {
 	var jobs []string
-	err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("chat_id = ? AND message_id = ? AND job LIKE ?", chatID, messageID, sender+":desk:%").
-		Limit(1).Pluck("job", &jobs).Error
+	// Only a message sent has its id in the desk: one not sent yet (or a
+	// copy that failed) holds the id of its source, in another chat.
+	err := s.db.WithContext(ctx).Model(&outgoingRow{}).Where("chat_id = ? AND message_id = ? AND state = ? AND (job LIKE ? OR job LIKE ?)",
+		chatID, messageID, StateSent, sender+":desk:%", sender+":dnote:%").Order("id DESC").Limit(1).Pluck("job", &jobs).Error
 	if err != nil {
 		return Ticket{}, fmt.Errorf("store: ticket of message %d: %w", messageID, err)
 	}
@@ -205,7 +207,9 @@ type DeskMessage struct {
 	MessageID int
 	// Kind is "text" or a file's kind ("photo", "voice"…); Text the text.
 	Kind, Text, State string
-	CreatedAt         time.Time
+	// Question is, for an answer, the question it answered.
+	Question  string
+	CreatedAt time.Time
 }
 
 type deskMessageRow struct {
@@ -216,6 +220,7 @@ type deskMessageRow struct {
 	Kind      string
 	Text      string
 	State     string
+	Question  string
 	CreatedAt time.Time
 }
 
@@ -223,7 +228,7 @@ func (deskMessageRow) TableName() string { return "desk_messages" }
 
 // KeepDeskMessage stores a message for the desk and returns its id.
 func (s *Store) KeepDeskMessage(ctx context.Context, m DeskMessage) (int64, error) {
-	r := deskMessageRow{UserID: m.UserID, TicketID: m.TicketID, MessageID: m.MessageID, Kind: m.Kind, Text: m.Text, State: m.State}
+	r := deskMessageRow{UserID: m.UserID, TicketID: m.TicketID, MessageID: m.MessageID, Kind: m.Kind, Text: m.Text, State: m.State, Question: m.Question}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return 0, fmt.Errorf("store: keep desk message: %w", err)
 	}
@@ -250,7 +255,8 @@ func (s *Store) TakeDeskMessage(ctx context.Context, id, userID int64) (DeskMess
 }
 
 func deskMessage(r deskMessageRow) DeskMessage {
-	return DeskMessage{ID: r.ID, UserID: r.UserID, TicketID: r.TicketID, MessageID: r.MessageID, Kind: r.Kind, Text: r.Text, State: r.State, CreatedAt: r.CreatedAt}
+	return DeskMessage{ID: r.ID, UserID: r.UserID, TicketID: r.TicketID, MessageID: r.MessageID, Kind: r.Kind, Text: r.Text, State: r.State,
+		Question: r.Question, CreatedAt: r.CreatedAt}
 }
 
 // DeskAnswer returns the answer an organiser gave with message msgID of
@@ -268,10 +274,14 @@ func (s *Store) DeskAnswer(ctx context.Context, ticketID int64, msgID int) (Desk
 }
 
 // HeldDeskMessages returns the messages flood control holds back, oldest
-// first.
-func (s *Store) HeldDeskMessages(ctx context.Context) ([]DeskMessage, error) {
+// first: a ticket's, or all of them with ticketID 0.
+func (s *Store) HeldDeskMessages(ctx context.Context, ticketID int64) ([]DeskMessage, error) {
 	var rows []deskMessageRow
-	if err := s.db.WithContext(ctx).Where("state = ?", DeskHeld).Order("id").Find(&rows).Error; err != nil {
+	q := s.db.WithContext(ctx).Where("state = ?", DeskHeld)
+	if ticketID != 0 {
+		q = q.Where("ticket_id = ?", ticketID)
+	}
+	if err := q.Order("id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("store: held desk messages: %w", err)
 	}
 	out := make([]DeskMessage, len(rows))
