@@ -257,6 +257,9 @@ func (b *Bot) deskMessage(ctx context.Context, msg *models.Message) {
 	switch {
 	case isCommand && name == "tickets":
 		b.listTickets(ctx, msg)
+	case isCommand && name == "answer":
+		_, args, _ := command(msg)
+		b.answerByNumber(ctx, msg, args)
 	case isCommand && name == "close":
 		if !found {
 			b.deskReply(ctx, msg, b.deskLoc().HTML("desk_close_usage", nil), nil)
@@ -310,17 +313,39 @@ func (b *Bot) deskReply(ctx context.Context, msg *models.Message, text string, k
 // shown.
 func (b *Bot) answerTicket(ctx context.Context, t store.Ticket, msg *models.Message) {
 	kind, text := incomingKind(msg)
+	body := escapedEntityHTML(msg.Text, msg.Entities)
+	if kind != "text" {
+		body = escapedEntityHTML(msg.Caption, msg.CaptionEntities)
+	}
+	b.deliverAnswer(ctx, t, msg, kind, text, body)
+}
+
+// answerByNumber answers a ticket named by its number, for one whose
+// messages are out of reach (in the group before it became a supergroup):
+// /answer <ticket> <text>.
+func (b *Bot) answerByNumber(ctx context.Context, msg *models.Message, args string) {
+	num, text, _ := strings.Cut(strings.TrimSpace(args), " ")
+	id, err := strconv.ParseInt(strings.TrimPrefix(num, "#"), 10, 64)
+	var t store.Ticket
+	if err == nil {
+		t, err = b.store.Ticket(ctx, id)
+	}
+	if err != nil || strings.TrimSpace(text) == "" {
+		b.deskReply(ctx, msg, b.deskLoc().HTML("desk_answer_usage", nil), nil)
+		return
+	}
+	text = strings.TrimSpace(text)
+	b.deliverAnswer(ctx, t, msg, "text", text, html.EscapeString(text))
+}
+
+// deliverAnswer sends an answer (body, as HTML) to the ticket's delegate
+// under a line saying it is the organisers'.
+func (b *Bot) deliverAnswer(ctx context.Context, t store.Ticket, msg *models.Message, kind, text, body string) {
 	loc := b.deskLoc()
 	if p, err := b.store.Participant(ctx, t.UserID); err == nil {
 		loc = b.localizerOf(p)
 	}
 	head := loc.HTML("desk_answer_header", l10n.Data{"ID": t.ID})
-	var body string
-	if kind == "text" {
-		body = escapedEntityHTML(msg.Text, msg.Entities)
-	} else {
-		body = escapedEntityHTML(msg.Caption, msg.CaptionEntities)
-	}
 	if kind == "text" && strings.TrimSpace(text) == "" {
 		return
 	}
@@ -355,6 +380,39 @@ func escapedEntityHTML(text string, entities []models.MessageEntity) string {
 		return entityHTML(text, entities)
 	}
 	return html.EscapeString(text)
+}
+
+// deskFailed handles a message the desk did not take. A deleted forum
+// topic is the one cause the bot can mend: the delegate gets a new topic,
+// a new card, and the message goes there.
+func (b *Bot) deskFailed(ctx context.Context, ticketID int64, job string) {
+	reason, err := b.store.Reason(ctx, job)
+	b.log.Warn("desk message not delivered", "job", job, "reason", reason, "err", err)
+	if !strings.Contains(reason, "thread not found") {
+		return
+	}
+	t, err := b.store.Ticket(ctx, ticketID)
+	if err != nil || t.ThreadID == 0 {
+		return
+	}
+	p, err := b.store.Participant(ctx, t.UserID)
+	if err != nil {
+		return
+	}
+	t.ThreadID = 0
+	if err := b.store.SetTicketThread(ctx, t.ID, 0); err != nil {
+		b.log.Error("desk topic", "ticket", t.ID, "err", err)
+		return
+	}
+	if err := b.deskTopic(ctx, &t, p); err != nil {
+		b.log.Warn("desk topic", "ticket", t.ID, "err", err) // General it is
+	}
+	if err := b.desk.Open(ctx, t, t.Question, b.deskWriter()); err != nil {
+		b.log.Error("desk card", "ticket", t.ID, "err", err)
+	}
+	if err := b.desk.Resend(ctx, t, job); err != nil {
+		b.log.Error("desk resend", "ticket", t.ID, "err", err)
+	}
 }
 
 // answerDone tells the desk whether an answer reached its delegate, under

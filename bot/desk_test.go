@@ -231,6 +231,11 @@ func TestDeskFollowsSupergroup(t *testing.T) {
 	}
 	h.post(org, localapi.Post{Chat: super, Text: "Second floor, room 204.", ReplyTo: &card})
 	h.await(d.ID, "room 204")
+	// A question whose card is out of reach is answered by its number.
+	h.post(org, localapi.Post{Chat: super, Text: "/answer #1 It opens at 8:00 & closes at 22:00."})
+	h.await(d.ID, "It opens at 8:00 & closes at 22:00.")
+	h.post(org, localapi.Post{Chat: super, Text: "/answer 99 hello"})
+	h.await(super, "Send /answer")
 }
 
 // TestDeskIgnoresStrangers: another group, or a reply to something that is
@@ -353,4 +358,29 @@ func TestDeskNotAQuestion(t *testing.T) {
 	list := h.await(deskChat, "No open questions")
 	h.post(org, localapi.Post{Text: "thanks all", ReplyTo: &list})
 	h.await(deskChat, "not a delegate's question")
+}
+
+// TestDeskTopicDeleted: when a delegate's topic was deleted, what they
+// send next reaches a new topic, under a new card.
+func TestDeskTopicDeleted(t *testing.T) {
+	h, _ := deskHarness(t)
+	h.api.Forum(deskChat)
+	d := h.user("en")
+	h.say(d, "/ask Where is the Khmer interpreter?")
+	first := h.awaitDesk("Khmer interpreter")
+	h.api.DeleteTopic(deskChat, first.Thread)
+	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Photo: true, Caption: "this is me"}) })
+	photo := h.await(deskChat, "this is me")
+	if photo.Thread == 0 || photo.Thread == first.Thread {
+		t.Errorf("the photo went to topic %d (the deleted one was %d)", photo.Thread, first.Thread)
+	}
+	cards := 0
+	for _, m := range h.api.Messages(deskChat) {
+		if strings.Contains(m.Text, "Khmer interpreter") && m.Thread == photo.Thread {
+			cards++
+		}
+	}
+	if cards != 1 {
+		t.Errorf("%d cards in the new topic, want 1", cards)
+	}
 }

@@ -147,9 +147,12 @@ func (b *Bot) jobDone(ctx context.Context, job string, c store.JobCounts) {
 		return
 	}
 	if kind, ticket, last, ok := desk.ParseJob(job); ok {
-		if kind == desk.JobAnswer {
+		switch {
+		case kind == desk.JobAnswer:
 			b.answerDone(ctx, ticket, last, c)
-		} else if c.Sent == 0 {
+		case kind == desk.JobDesk && c.Failed > 0:
+			b.deskFailed(ctx, ticket, job)
+		case c.Sent == 0:
 			b.log.Warn("desk message not delivered", "job", job, "blocked", c.Blocked, "failed", c.Failed)
 		}
 		return

@@ -29,7 +29,8 @@ func (b *Bot) deskCommands(ctx context.Context) {
 		return
 	}
 	loc := b.deskLoc()
-	cmds := []models.BotCommand{{Command: "tickets", Description: loc.Text("cmd_tickets", nil)}, {Command: "close", Description: loc.Text("cmd_close", nil)}}
+	cmds := []models.BotCommand{{Command: "tickets", Description: loc.Text("cmd_tickets", nil)}, {Command: "close", Description: loc.Text("cmd_close", nil)},
+		{Command: "answer", Description: loc.Text("cmd_answer", nil)}}
 	if _, err := b.api.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, Scope: &models.BotCommandScopeChat{ChatID: chat}}); err != nil && ctx.Err() == nil {
 		b.log.Warn("set the desk's commands failed", "err", err)
 	}

@@ -31,6 +31,7 @@ type Store interface {
 	HeldDeskMessages(ctx context.Context, ticketID int64) ([]store.DeskMessage, error)
 	ReleaseDeskMessages(ctx context.Context, ids []int64) error
 	Ticket(ctx context.Context, id int64) (store.Ticket, error)
+	Resend(ctx context.Context, job, newJob string, thread int) (int, error)
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 }
@@ -270,6 +271,16 @@ func (s *Service) enqueueDesk(ctx context.Context, t store.Ticket, msgs []store.
 		msgs[i].ChatID, msgs[i].ThreadID = chat, t.ThreadID
 	}
 	if _, err := s.store.Enqueue(ctx, msgs); err != nil {
+		return err
+	}
+	s.wake()
+	return nil
+}
+
+// Resend sends again what job failed to bring to the desk, in the
+// ticket's topic as it is now (the old one was deleted).
+func (s *Service) Resend(ctx context.Context, t store.Ticket, job string) error {
+	if _, err := s.store.Resend(ctx, job, s.job(JobDesk, t.ID), t.ThreadID); err != nil {
 		return err
 	}
 	s.wake()

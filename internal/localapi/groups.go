@@ -20,6 +20,16 @@ func (s *Server) Forum(chatID int64) {
 	s.forums[chatID] = true
 }
 
+// DeleteTopic deletes a forum topic: messages to it fail.
+func (s *Server) DeleteTopic(chatID int64, thread int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.deleted[chatID] == nil {
+		s.deleted[chatID] = map[int]bool{}
+	}
+	s.deleted[chatID][thread] = true
+}
+
 // Post is what a user sends: text, or a file or location, with a
 // caption; in their private chat or in a group (Chat), perhaps in reply
 // to a message or in a forum topic.
@@ -108,7 +118,7 @@ func (s *Server) thread(chatID int64, form func(string) string) (int, error) {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil || !s.forums[chatID] || n > s.topics[chatID] {
+	if err != nil || !s.forums[chatID] || n > s.topics[chatID] || s.deleted[chatID][n] {
 		return 0, badRequest("message thread not found")
 	}
 	return n, nil

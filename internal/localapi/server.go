@@ -115,6 +115,7 @@ type Server struct {
 	groups    map[int64]bool
 	forums    map[int64]bool
 	topics    map[int64]int               // forum → last topic id
+	deleted   map[int64]map[int]bool      // forum → topics deleted
 	incoming  map[[2]int64]map[string]any // (chat, message id) → what a user sent
 	nextCB    int
 	seq       int64
@@ -141,6 +142,7 @@ func New(token string) *Server {
 		groups:    map[int64]bool{},
 		forums:    map[int64]bool{},
 		topics:    map[int64]int{},
+		deleted:   map[int64]map[int]bool{},
 		incoming:  map[[2]int64]map[string]any{},
 		files:     map[string][]byte{},
 	}

@@ -342,3 +342,16 @@ func (s *Store) Reason(ctx context.Context, job string) (string, error) {
 	}
 	return reasons[0], nil
 }
+
+// Resend makes job newJob of a job's failed messages, to go again in
+// thread (a forum topic, or 0), and returns how many.
+func (s *Store) Resend(ctx context.Context, job, newJob string, thread int) (int, error) {
+	res := s.db.WithContext(ctx).Exec(`INSERT INTO outgoings (job, chat_id, op, html, variant, media_kind, media_id, message_id,
+		from_chat, thread_id, reply_to, markup, state, lease_until, attempts, reason, created_at)
+		SELECT ?, chat_id, op, html, variant, media_kind, media_id, message_id, from_chat, ?, reply_to, markup, ?, ?, 0, '', ?
+		FROM outgoings WHERE job = ? AND state = ?`, newJob, thread, StatePending, time.Time{}.UTC(), time.Now().UTC(), job, StateFailed)
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: resend job %s: %w", job, res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
