@@ -20,6 +20,8 @@ type Outbox interface {
 	Recover(ctx context.Context, sender string) (int, error)
 	Counts(ctx context.Context, job string) (store.JobCounts, error)
 	MarkBlocked(ctx context.Context, chatID int64) error
+	JobReported(ctx context.Context, job string) error
+	Unreported(ctx context.Context, sender string) ([]string, error)
 }
 
 // Sender does what one outgoing message says (send, edit, delete) and
@@ -181,6 +183,18 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		// sending again at once to a chat it has just sent to.
 		d.pacer.Pause(d.pacer.chatGap)
 	}
+	// Jobs that finished as the previous run stopped are reported now.
+	if d.opt.Done != nil {
+		jobs, err := d.outbox.Unreported(ctx, d.opt.Name)
+		if err != nil {
+			return err
+		}
+		for _, job := range jobs {
+			if err := d.report(ctx, job); err != nil {
+				return err
+			}
+		}
+	}
 	tick := time.NewTicker(d.opt.Poll)
 	defer tick.Stop()
 	for {
@@ -241,16 +255,22 @@ func (d *Dispatcher) round(ctx context.Context) (int, error) {
 		// What was settled is reported, shutting down or not.
 		rep := context.WithoutCancel(ctx)
 		for job := range jobs {
-			c, err := d.outbox.Counts(rep, job)
-			if err != nil {
+			if err := d.report(rep, job); err != nil {
 				return len(batch), err
-			}
-			if c.Done() {
-				d.opt.Done(rep, job, c)
 			}
 		}
 	}
 	return len(batch), nil
+}
+
+// report tells Done of a job with nothing left to send, once.
+func (d *Dispatcher) report(ctx context.Context, job string) error {
+	c, err := d.outbox.Counts(ctx, job)
+	if err != nil || !c.Done() {
+		return err
+	}
+	d.opt.Done(ctx, job, c)
+	return d.outbox.JobReported(ctx, job)
 }
 
 // deliver sends one message and records the outcome. Whatever happens, the

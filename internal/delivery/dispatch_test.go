@@ -235,3 +235,38 @@ func TestDispatcherDrained(t *testing.T) {
 		}
 	}
 }
+
+// TestDispatcherReportsAfterRestart: a job that finished as the process
+// stopped, before it was reported, is reported by the next run, once.
+func TestDispatcherReportsAfterRestart(t *testing.T) {
+	s, _ := testStore(t)
+	ctx := context.Background()
+	enqueue(t, s, "telegram:done-before-crash", 3)
+	msgs, err := s.Claim(ctx, "telegram", time.Now(), time.Minute, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs { // sent, then the process died
+		if err := s.Settle(ctx, m.ID, store.StateSent, "", time.Now(), 7); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reports := make(chan string, 4)
+	run := func() {
+		rctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancel()
+		d := NewDispatcher(s, newFakeSender(), fastPacer(t), Options{Poll: 5 * time.Millisecond,
+			Done: func(_ context.Context, job string, c store.JobCounts) { reports <- fmt.Sprintf("%s %d", job, c.Sent) }})
+		d.Run(rctx)
+	}
+	run()
+	run()
+	close(reports)
+	var got []string
+	for r := range reports {
+		got = append(got, r)
+	}
+	if len(got) != 1 || got[0] != "telegram:done-before-crash 3" {
+		t.Errorf("reports %v, want the job once", got)
+	}
+}

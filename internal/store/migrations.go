@@ -280,6 +280,9 @@ var migrations = []*gormigrate.Migration{
 				"CREATE INDEX outgoings_chat_message ON outgoings (chat_id, message_id)",
 				"ALTER TABLE participants ADD COLUMN desk_until datetime",
 				"ALTER TABLE events ADD COLUMN desk_hours text NOT NULL DEFAULT 'null'",
+				// A job is reported once; those before this release were.
+				"CREATE TABLE reported_jobs (job varchar(64) PRIMARY KEY)",
+				"INSERT INTO reported_jobs (job) SELECT DISTINCT job FROM outgoings",
 			} {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return err

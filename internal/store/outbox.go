@@ -355,3 +355,25 @@ func (s *Store) Resend(ctx context.Context, job, newJob string, thread int) (int
 	}
 	return int(res.RowsAffected), nil
 }
+
+// JobReported records that a finished job's figures were reported.
+func (s *Store) JobReported(ctx context.Context, job string) error {
+	if err := s.db.WithContext(ctx).Exec("INSERT INTO reported_jobs (job) VALUES (?) ON CONFLICT (job) DO NOTHING", job).Error; err != nil {
+		return fmt.Errorf("store: job %s reported: %w", job, err)
+	}
+	return nil
+}
+
+// Unreported returns a sender's jobs that have nothing left to send but
+// were never reported: the process stopped in between.
+func (s *Store) Unreported(ctx context.Context, sender string) ([]string, error) {
+	var jobs []string
+	err := ofSender(s.db.WithContext(ctx).Model(&outgoingRow{}), sender).
+		Where("job NOT IN (SELECT job FROM reported_jobs)").
+		Group("job").Having("SUM(CASE WHEN state IN ? THEN 1 ELSE 0 END) = 0", []string{StatePending, StateSending, StateHeld}).
+		Order("MIN(id)").Pluck("job", &jobs).Error
+	if err != nil {
+		return nil, fmt.Errorf("store: unreported jobs: %w", err)
+	}
+	return jobs, nil
+}
