@@ -702,16 +702,13 @@ func (b *Bot) confirm(r *request, a store.Announcement) {
 		r.answer(r.text("ann_no_recipients", nil))
 		return
 	}
-	ok, err := b.ann.Confirm(r.ctx, a.ID, r.chatID)
+	ok, err := b.ann.Confirm(r.ctx, a.ID, r.chatID, r.cb.Message.Message.ID)
 	if err != nil || !ok {
 		if err != nil {
 			b.log.Warn("confirm announcement", "id", a.ID, "err", err)
 		}
 		r.expired()
 		return
-	}
-	if err := b.store.SetProgressMessage(r.ctx, a.ID, r.chatID, r.cb.Message.Message.ID); err != nil {
-		b.log.Error("progress message", "id", a.ID, "err", err)
 	}
 	r.answer("")
 	b.showStatus(r, a.ID)

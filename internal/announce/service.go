@@ -223,8 +223,9 @@ func describe(probs []Problem) string {
 }
 
 // Confirm turns a draft into an announcement that goes at its time, if it
-// is still a draft and Telegram would take it.
-func (s *Service) Confirm(ctx context.Context, id, reportChat int64) (bool, error) {
+// is still a draft and Telegram would take it; its progress shows in
+// message progressMsg of reportChat.
+func (s *Service) Confirm(ctx context.Context, id, reportChat int64, progressMsg int) (bool, error) {
 	a, err := s.store.Announcement(ctx, id)
 	if err != nil {
 		return false, err
@@ -237,7 +238,9 @@ func (s *Service) Confirm(ctx context.Context, id, reportChat int64) (bool, erro
 		return false, fmt.Errorf("%w: %s", ErrInvalid, describe(probs))
 	}
 	ok, err := s.store.MoveAnnouncement(ctx, id, []string{store.AnnDraft}, store.AnnQueued,
-		map[string]any{"awaiting": "", "report_chat": reportChat, "sender": s.opt.Sender})
+		// The progress message is set with the state, so that whoever
+		// follows the announcement never finds it without one.
+		map[string]any{"awaiting": "", "report_chat": reportChat, "progress_msg": progressMsg, "sender": s.opt.Sender})
 	if ok {
 		s.opt.Wake()
 	}
