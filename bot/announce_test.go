@@ -64,6 +64,15 @@ func (h *harness) awaitEdit(chatID int64, id int, text string) localapi.Message 
 	}
 }
 
+// send previews a draft from its card and presses Send, and returns the
+// progress message.
+func (h *harness) send(admin localapi.User, card localapi.Message) localapi.Message {
+	h.t.Helper()
+	_, msgs := h.press(admin, card, "Preview")
+	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
+	return only(h.t, msgs)
+}
+
 // compose writes a draft with an English text (made bold in the app) and
 // a Russian version, and returns the draft card.
 func compose(t *testing.T, h *harness, admin localapi.User) localapi.Message {
@@ -276,9 +285,7 @@ func TestAnnounceStopBeforeItsTime(t *testing.T) {
 	card := only(t, h.say(admin, "Dinner moved to 20:00"))
 	h.press(admin, card, "Time")
 	card = only(t, h.say(admin, "19:00"))
-	_, msgs := h.press(admin, card, "Preview")
-	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
-	_, msgs = h.press(admin, only(t, msgs), "Stop sending")
+	_, msgs := h.press(admin, h.send(admin, card), "Stop sending")
 	if !strings.Contains(only(t, msgs).Text, "stopped") {
 		t.Errorf("stopped: %s", msgs[0].Text)
 	}
@@ -293,14 +300,12 @@ func TestAnnounceCorrectAndWithdraw(t *testing.T) {
 	h, admin := adminHarness(t)
 	ds := h.delegates("", "ru", "en")
 	card := compose(t, h, admin)
-	_, msgs := h.press(admin, card, "Preview")
-	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
-	progress := only(t, msgs)
+	progress := h.send(admin, card)
 	ru := h.await(ds[0].ID, "Автобус")
 	en := h.await(ds[1].ID, "Bus leaves")
 	final := h.awaitEdit(admin.ID, progress.ID, "· sent")
 
-	_, msgs = h.press(admin, final, "Correct")
+	_, msgs := h.press(admin, final, "Correct")
 	_, msgs = h.press(admin, only(t, msgs), "Русский")
 	if !strings.Contains(only(t, msgs).Text, "corrected text in Русский") {
 		t.Fatalf("fix prompt: %s", msgs[0].Text)
@@ -420,10 +425,8 @@ func TestAnnouncePauseResume(t *testing.T) {
 	}
 	h.say(admin, "/announce")
 	card := only(t, h.say(admin, "Lunch moved to 13:00"))
-	_, msgs := h.press(admin, card, "Preview")
-	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
-	sending := h.awaitEdit(admin.ID, only(t, msgs).ID, "· sending")
-	_, msgs = h.press(admin, sending, "Pause")
+	sending := h.awaitEdit(admin.ID, h.send(admin, card).ID, "· sending")
+	_, msgs := h.press(admin, sending, "Pause")
 	paused := only(t, msgs)
 	if !strings.Contains(paused.Text, "· paused") {
 		t.Fatalf("pause: %s", paused.Text)
@@ -451,10 +454,8 @@ func TestAnnounceCancelCorrection(t *testing.T) {
 	h.delegates("", "en")
 	h.say(admin, "/announce")
 	card := only(t, h.say(admin, "Bus at 10"))
-	_, msgs := h.press(admin, card, "Preview")
-	_, msgs = h.press(admin, msgs[len(msgs)-1], "Send")
-	final := h.awaitEdit(admin.ID, only(t, msgs).ID, "· sent")
-	_, msgs = h.press(admin, final, "Correct")
+	final := h.awaitEdit(admin.ID, h.send(admin, card).ID, "· sent")
+	_, msgs := h.press(admin, final, "Correct")
 	prompt := only(t, msgs)
 	if prompt.ID == final.ID {
 		t.Error("the prompt replaced the progress message")
