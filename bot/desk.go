@@ -253,12 +253,11 @@ func (b *Bot) deskMessage(ctx context.Context, msg *models.Message) {
 		return
 	}
 	t, found := b.ticketOf(ctx, msg)
-	name, _, isCommand := command(msg)
+	name, args, isCommand := command(msg)
 	switch {
 	case isCommand && name == "tickets":
 		b.listTickets(ctx, msg)
 	case isCommand && name == "answer":
-		_, args, _ := command(msg)
 		b.answerByNumber(ctx, msg, args)
 	case isCommand && name == "close":
 		if !found {
