@@ -278,7 +278,7 @@ var migrations = []*gormigrate.Migration{
 				"ALTER TABLE outgoings ADD COLUMN reply_to bigint NOT NULL DEFAULT 0",
 				"ALTER TABLE outgoings ADD COLUMN markup text NOT NULL DEFAULT ''",
 				"CREATE INDEX outgoings_chat_message ON outgoings (chat_id, message_id)",
-				"ALTER TABLE participants ADD COLUMN desk_until datetime",
+				"ALTER TABLE participants ADD COLUMN desk_until timestamp",
 				"ALTER TABLE events ADD COLUMN desk_hours text NOT NULL DEFAULT 'null'",
 				// A job is reported once; those before this release were.
 				"CREATE TABLE reported_jobs (job varchar(64) PRIMARY KEY)",
