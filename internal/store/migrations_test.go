@@ -51,3 +51,39 @@ func TestUpgradeKeepsData(t *testing.T) {
 		t.Errorf("participant after upgrade: %+v, %v", part, err)
 	}
 }
+
+// TestUpgradeKeepsOutbox: messages sent before announcements existed stay
+// plain sends, and their jobs, long reported, are not reported again.
+func TestUpgradeKeepsOutbox(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	d, err := dialectorFor(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := gorm.Open(d, &gorm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := gormigrate.New(db, &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 255, UseTransaction: true}, migrations)
+	if err := m.MigrateTo("0006-outbox-and-blocked-chats"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`INSERT INTO outgoings (job, chat_id, html, state, lease_until, attempts) VALUES ('telegram:notice:1:1', 7, 'Moved', 'sent', CURRENT_TIMESTAMP, 1)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	sqlDB.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	defer s.Close()
+	if jobs, err := s.Unreported(ctx, "telegram"); err != nil || len(jobs) != 0 {
+		t.Errorf("jobs reported again after the upgrade: %v %v", jobs, err)
+	}
+	if c, err := s.Counts(ctx, "telegram:notice:1:1"); err != nil || c.Sent != 1 {
+		t.Errorf("counts %+v %v", c, err)
+	}
+}
