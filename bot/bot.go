@@ -69,6 +69,7 @@ type Store interface {
 	CloseTicket(ctx context.Context, id int64) (bool, error)
 	OpenTickets(ctx context.Context, limit int) ([]store.Ticket, error)
 	TakeDeskMessage(ctx context.Context, id, userID int64) (store.DeskMessage, error)
+	ForgetOffered(ctx context.Context, before time.Time) (int, error)
 	DeskAnswer(ctx context.Context, ticketID int64, msgID int) (store.DeskMessage, error)
 	Reason(ctx context.Context, job string) (string, error)
 	Awaiting(ctx context.Context, asker int64) (store.Announcement, error)

@@ -625,10 +625,16 @@ func (b *Bot) saveFAQ(ctx context.Context, t store.Ticket, deskMsg string, cb *m
 	b.deskReply(ctx, msg, loc.HTML("desk_faq_saved", l10n.Data{"FAQ": faqID, "Language": b.cat.Name(lang)}), nil)
 }
 
-// flushDesk sends on, every few seconds, what flood control held back.
+// offeredFor is how long a question offered to the desk with a button
+// stays sendable.
+const offeredFor = 7 * 24 * time.Hour
+
+// flushDesk sends on, every few seconds, what flood control held back,
+// and now and then forgets questions offered long ago.
 func (b *Bot) flushDesk(ctx context.Context) {
 	tick := time.NewTicker(b.cfg.DeskFlushEvery)
 	defer tick.Stop()
+	var swept time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -636,6 +642,12 @@ func (b *Bot) flushDesk(ctx context.Context) {
 		case <-tick.C:
 			if err := b.desk.Flush(ctx, b.deskWriter()); err != nil && ctx.Err() == nil {
 				b.log.Error("desk flush", "err", err)
+			}
+			if time.Since(swept) > time.Hour {
+				swept = time.Now()
+				if _, err := b.store.ForgetOffered(ctx, swept.Add(-offeredFor)); err != nil && ctx.Err() == nil {
+					b.log.Error("forget offered questions", "err", err)
+				}
 			}
 		}
 	}

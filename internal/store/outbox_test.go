@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -121,5 +122,23 @@ func TestOutboxRecover(t *testing.T) {
 	}
 	if got, err := s.Claim(ctx, "console", now.Add(2*time.Hour), time.Hour, 10); err != nil || len(got) != 1 || got[0].Job != "console:j" {
 		t.Errorf("console claimed %+v, %v", got, err)
+	}
+}
+
+func TestForgetOffered(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	id, err := s.KeepDeskMessage(ctx, DeskMessage{UserID: 7, MessageID: 3, Kind: "text", Text: "where is my bag?", State: DeskOffered})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.ForgetOffered(ctx, time.Now().Add(-time.Hour)); n != 0 {
+		t.Fatalf("forgot %d fresh questions", n)
+	}
+	if n, _ := s.ForgetOffered(ctx, time.Now().Add(time.Minute)); n != 1 {
+		t.Fatalf("forgot %d old questions, want 1", n)
+	}
+	if _, err := s.TakeDeskMessage(ctx, id, 7); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a forgotten question could still be sent: %v", err)
 	}
 }

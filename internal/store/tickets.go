@@ -228,7 +228,8 @@ func (deskMessageRow) TableName() string { return "desk_messages" }
 
 // KeepDeskMessage stores a message for the desk and returns its id.
 func (s *Store) KeepDeskMessage(ctx context.Context, m DeskMessage) (int64, error) {
-	r := deskMessageRow{UserID: m.UserID, TicketID: m.TicketID, MessageID: m.MessageID, Kind: m.Kind, Text: m.Text, State: m.State, Question: m.Question}
+	r := deskMessageRow{UserID: m.UserID, TicketID: m.TicketID, MessageID: m.MessageID, Kind: m.Kind, Text: m.Text, State: m.State,
+		Question: m.Question, CreatedAt: time.Now().UTC()}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return 0, fmt.Errorf("store: keep desk message: %w", err)
 	}
@@ -257,6 +258,16 @@ func (s *Store) TakeDeskMessage(ctx context.Context, id, userID int64) (DeskMess
 func deskMessage(r deskMessageRow) DeskMessage {
 	return DeskMessage{ID: r.ID, UserID: r.UserID, TicketID: r.TicketID, MessageID: r.MessageID, Kind: r.Kind, Text: r.Text, State: r.State,
 		Question: r.Question, CreatedAt: r.CreatedAt}
+}
+
+// ForgetOffered drops questions offered to the desk before a time and
+// never sent: their buttons are old news.
+func (s *Store) ForgetOffered(ctx context.Context, before time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Where("state = ? AND created_at < ?", DeskOffered, before.UTC()).Delete(&deskMessageRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("store: forget offered questions: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
 }
 
 // DeskAnswer returns the answer an organiser gave with message msgID of
