@@ -72,6 +72,7 @@ type Store interface {
 	ForgetOffered(ctx context.Context, before time.Time) (int, error)
 	DeskAnswer(ctx context.Context, ticketID int64, msgID int) (store.DeskMessage, error)
 	Reason(ctx context.Context, job string) (string, error)
+	JobMessage(ctx context.Context, job string) (store.Outgoing, error)
 	Awaiting(ctx context.Context, asker int64) (store.Announcement, error)
 	Ask(ctx context.Context, id, asker int64, awaiting string) error
 	HoldCorrection(ctx context.Context, id int64, pending string) error
@@ -144,7 +145,9 @@ type Bot struct {
 	// a time
 	deskLocks sync.Map
 	// me is the bot's own user id.
-	me         int64
+	me int64
+	// albums: media group ids whose arrival at the desk was acknowledged
+	albums     sync.Map
 	followWake chan struct{}
 	// progress: announcement id → what its progress message shows
 	progress sync.Map

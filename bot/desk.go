@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -139,6 +140,12 @@ func (b *Bot) toDesk(r *request, in desk.Incoming) {
 		}
 	}
 	if !fresh {
+		// An album is one message to its sender: one word for it.
+		if r.msg != nil && r.msg.MediaGroupID != "" {
+			if _, seen := b.albums.LoadOrStore(r.msg.MediaGroupID, true); seen {
+				return
+			}
+		}
 		r.reply(r.t("desk_added", l10n.Data{"ID": t.ID}), nil)
 		return
 	}
@@ -323,7 +330,11 @@ func (b *Bot) answerTicket(ctx context.Context, t store.Ticket, msg *models.Mess
 // messages are out of reach (in the group before it became a supergroup):
 // /answer <ticket> <text>.
 func (b *Bot) answerByNumber(ctx context.Context, msg *models.Message, args string) {
-	num, text, _ := strings.Cut(strings.TrimSpace(args), " ")
+	args = strings.TrimSpace(args)
+	num, text := args, ""
+	if i := strings.IndexFunc(args, unicode.IsSpace); i > 0 {
+		num, text = args[:i], args[i:]
+	}
 	id, err := strconv.ParseInt(strings.TrimPrefix(num, "#"), 10, 64)
 	var t store.Ticket
 	if err == nil {
@@ -391,23 +402,34 @@ func (b *Bot) deskFailed(ctx context.Context, ticketID int64, job string) {
 		return
 	}
 	t, err := b.store.Ticket(ctx, ticketID)
-	if err != nil || t.ThreadID == 0 {
-		return
-	}
-	p, err := b.store.Participant(ctx, t.UserID)
 	if err != nil {
 		return
 	}
-	t.ThreadID = 0
-	if err := b.store.SetTicketThread(ctx, t.ID, 0); err != nil {
-		b.log.Error("desk topic", "ticket", t.ID, "err", err)
+	failed, err := b.store.JobMessage(ctx, job)
+	if err != nil {
 		return
 	}
-	if err := b.deskTopic(ctx, &t, p); err != nil {
-		b.log.Warn("desk topic", "ticket", t.ID, "err", err) // General it is
+	// Several messages fail on the same deleted topic: the first to be
+	// reported replaces it, the others just follow.
+	if failed.ThreadID != 0 && failed.ThreadID == t.ThreadID {
+		p, err := b.store.Participant(ctx, t.UserID)
+		if err != nil {
+			return
+		}
+		t.ThreadID = 0
+		if err := b.store.SetTicketThread(ctx, t.ID, 0); err != nil {
+			b.log.Error("desk topic", "ticket", t.ID, "err", err)
+			return
+		}
+		if err := b.deskTopic(ctx, &t, p); err != nil {
+			b.log.Warn("desk topic", "ticket", t.ID, "err", err) // General it is
+		}
+		if err := b.desk.Open(ctx, t, t.Question, b.deskWriter()); err != nil {
+			b.log.Error("desk card", "ticket", t.ID, "err", err)
+		}
 	}
-	if err := b.desk.Open(ctx, t, t.Question, b.deskWriter()); err != nil {
-		b.log.Error("desk card", "ticket", t.ID, "err", err)
+	if failed.Markup != "" {
+		return // the old card: the new topic has a new one
 	}
 	if err := b.desk.Resend(ctx, t, job); err != nil {
 		b.log.Error("desk resend", "ticket", t.ID, "err", err)

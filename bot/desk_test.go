@@ -232,7 +232,7 @@ func TestDeskFollowsSupergroup(t *testing.T) {
 	h.post(org, localapi.Post{Chat: super, Text: "Second floor, room 204.", ReplyTo: &card})
 	h.await(d.ID, "room 204")
 	// A question whose card is out of reach is answered by its number.
-	h.post(org, localapi.Post{Chat: super, Text: "/answer #1 It opens at 8:00 & closes at 22:00."})
+	h.post(org, localapi.Post{Chat: super, Text: "/answer #1\nIt opens at 8:00 & closes at 22:00."})
 	h.await(d.ID, "It opens at 8:00 & closes at 22:00.")
 	h.post(org, localapi.Post{Chat: super, Text: "/answer 99 hello"})
 	h.await(super, "Send /answer")
@@ -370,7 +370,12 @@ func TestDeskTopicDeleted(t *testing.T) {
 	first := h.awaitDesk("Khmer interpreter")
 	h.api.DeleteTopic(deskChat, first.Thread)
 	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Photo: true, Caption: "this is me"}) })
+	h.do(d.ID, func() int64 { return h.api.Send(d, localapi.Post{Photo: true, Caption: "and my badge"}) })
 	photo := h.await(deskChat, "this is me")
+	badge := h.await(deskChat, "and my badge")
+	if badge.Thread != photo.Thread {
+		t.Errorf("the two photos went to topics %d and %d", photo.Thread, badge.Thread)
+	}
 	if photo.Thread == 0 || photo.Thread == first.Thread {
 		t.Errorf("the photo went to topic %d (the deleted one was %d)", photo.Thread, first.Thread)
 	}
@@ -382,5 +387,12 @@ func TestDeskTopicDeleted(t *testing.T) {
 	}
 	if cards != 1 {
 		t.Errorf("%d cards in the new topic, want 1", cards)
+	}
+	// Several messages failed on the deleted topic; one new topic took them.
+	time.Sleep(300 * time.Millisecond)
+	for _, m := range h.api.Messages(deskChat) {
+		if m.Thread != first.Thread && m.Thread != photo.Thread {
+			t.Errorf("a message in a third topic %d: %q", m.Thread, m.Text)
+		}
 	}
 }

@@ -377,3 +377,15 @@ func (s *Store) Unreported(ctx context.Context, sender string) ([]string, error)
 	}
 	return jobs, nil
 }
+
+// JobMessage returns a job's first message, or ErrNotFound.
+func (s *Store) JobMessage(ctx context.Context, job string) (Outgoing, error) {
+	var rows []outgoingRow
+	if err := s.db.WithContext(ctx).Where("job = ?", job).Order("id").Limit(1).Find(&rows).Error; err != nil {
+		return Outgoing{}, fmt.Errorf("store: job %s: %w", job, err)
+	}
+	if len(rows) == 0 {
+		return Outgoing{}, ErrNotFound
+	}
+	return rows[0].outgoing(), nil
+}
