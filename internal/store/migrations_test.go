@@ -11,8 +11,10 @@ import (
 
 // TestUpgradeKeepsData builds a database as the first release left it,
 // then opens it with this one: the newer migrations run and nothing is lost.
-func TestUpgradeKeepsData(t *testing.T) {
-	ctx := context.Background()
+// oldStore makes a database as a release that stopped at migration id
+// left it.
+func oldStore(t *testing.T, id string) (*gorm.DB, string) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "old.db")
 	d, err := dialectorFor(path)
 	if err != nil {
@@ -23,9 +25,15 @@ func TestUpgradeKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := gormigrate.New(db, &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 255, UseTransaction: true}, migrations)
-	if err := m.MigrateTo(migrations[0].ID); err != nil {
+	if err := m.MigrateTo(id); err != nil {
 		t.Fatal(err)
 	}
+	return db, path
+}
+
+func TestUpgradeKeepsData(t *testing.T) {
+	ctx := context.Background()
+	db, path := oldStore(t, migrations[0].ID)
 	for _, stmt := range []string{
 		`INSERT INTO events (id, code, title, timezone, countries, contacts, revision, imported_at) VALUES (1, 'old', '{"en":"Old event"}', 'Asia/Seoul', 'null', 'null', 1, CURRENT_TIMESTAMP)`,
 		`INSERT INTO venues (event_id, key, name, address, city, notes, lat, lon) VALUES (1, 'hall', '{"en":"Hall"}', '{"en":"1 Main st"}', 'null', 'null', 37.5, 127)`,
@@ -56,19 +64,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 // plain sends, and their jobs, long reported, are not reported again.
 func TestUpgradeKeepsOutbox(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	d, err := dialectorFor(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := gorm.Open(d, &gorm.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := gormigrate.New(db, &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 255, UseTransaction: true}, migrations)
-	if err := m.MigrateTo("0006-outbox-and-blocked-chats"); err != nil {
-		t.Fatal(err)
-	}
+	db, path := oldStore(t, "0006-outbox-and-blocked-chats")
 	if err := db.Exec(`INSERT INTO outgoings (job, chat_id, html, state, lease_until, attempts) VALUES ('telegram:notice:1:1', 7, 'Moved', 'sent', CURRENT_TIMESTAMP, 1)`).Error; err != nil {
 		t.Fatal(err)
 	}
