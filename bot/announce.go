@@ -62,7 +62,7 @@ func (b *Bot) announceCmd(r *request) {
 			r.fail(err)
 			return
 		}
-		r.reply(r.t("ann_lang_prompt", nil), b.languageKeyboard(r, a.ID, "add"))
+		r.reply(r.t("ann_lang_prompt", nil), b.languageKeyboard(a.ID, "add", l10n.Codes))
 		return
 	}
 	b.askText(r, a, lang)
@@ -82,30 +82,14 @@ func (b *Bot) askText(r *request, a store.Announcement, lang string) {
 		keyboard{{callbackButton(r.text("btn_ann_back", nil), data(cbAnnounce, id64(id), "card"))}})
 }
 
-// languageKeyboard offers every language for a new version (purpose
-// "add") or the announcement's versions for a correction ("fix").
-func (b *Bot) languageKeyboard(r *request, id int64, purpose string) keyboard {
-	codes := l10n.Codes
-	if purpose == "fix" {
-		codes = nil
-		if a, err := b.store.Announcement(r.ctx, id); err == nil {
-			for _, v := range a.Versions {
-				codes = append(codes, v.Lang)
-			}
-		}
+// languageKeyboard offers languages for an announcement: every one for a
+// new version (purpose "add"), its versions' for a correction ("fix").
+func (b *Bot) languageKeyboard(id int64, purpose string, codes []string) keyboard {
+	buttons := make([]models.InlineKeyboardButton, len(codes))
+	for i, code := range codes {
+		buttons[i] = callbackButton(b.cat.Name(code), data(cbAnnLang, id64(id), purpose, code))
 	}
-	var kb keyboard
-	var row []models.InlineKeyboardButton
-	for _, code := range codes {
-		row = append(row, callbackButton(b.cat.Name(code), data(cbAnnLang, id64(id), purpose, code)))
-		if len(row) == 3 {
-			kb, row = append(kb, row), nil
-		}
-	}
-	if len(row) > 0 {
-		kb = append(kb, row)
-	}
-	return kb
+	return grid(buttons, 3)
 }
 
 // composeInput takes what a draft's author sent when asked for it: a
@@ -309,7 +293,7 @@ func (b *Bot) announceAction(r *request) {
 			r.show(b.draftCard(r, a))
 		}
 	case "lang":
-		r.show(r.t("ann_lang_prompt", nil), b.languageKeyboard(r, a.ID, "add"))
+		r.show(r.t("ann_lang_prompt", nil), b.languageKeyboard(a.ID, "add", l10n.Codes))
 	case "file":
 		if b.ask(r, a, awaitFile) {
 			r.show(r.t("ann_prompt_file", nil), keyboard{{callbackButton(r.text("btn_ann_back", nil), data(cbAnnounce, id64(a.ID), "card"))}})
@@ -380,13 +364,17 @@ func (b *Bot) announceAction(r *request) {
 		}
 		r.answer("")
 		// A new message: the progress message keeps showing the figures.
-		r.reply(r.t("ann_fix_prompt", nil), b.languageKeyboard(r, a.ID, "fix"))
+		langs := make([]string, len(a.Versions))
+		for i, v := range a.Versions {
+			langs[i] = v.Lang
+		}
+		r.reply(r.t("ann_fix_prompt", nil), b.languageKeyboard(a.ID, "fix", langs))
 	case "wd":
 		if !finished(a.State) || !b.deletable(a) {
 			r.expired()
 			return
 		}
-		c, err := b.store.Counts(r.ctx, b.annJob(a.ID))
+		c, err := b.store.Counts(r.ctx, b.ann.Job(a.ID))
 		if err != nil {
 			r.answer("")
 			r.fail(err)
@@ -482,7 +470,7 @@ func (b *Bot) previewCorrection(r *request, a store.Announcement, v store.Versio
 		r.fail(err)
 		return
 	}
-	c, err := b.store.Counts(r.ctx, b.annJob(a.ID))
+	c, err := b.store.Counts(r.ctx, b.ann.Job(a.ID))
 	if err != nil {
 		r.fail(err)
 		return
@@ -545,21 +533,15 @@ func (b *Bot) audienceMenu(r *request, a store.Announcement) {
 	id := id64(a.ID)
 	kb := keyboard{{callbackButton(fmt.Sprintf("%s (%d)", r.text("ann_aud_all", nil), len(everyone)), data(cbAnnAudience, id, "a", "-"))}}
 	add := func(kind string, counts map[string]int, label func(string) string) {
-		var row []models.InlineKeyboardButton
+		var buttons []models.InlineKeyboardButton
 		for _, v := range slices.SortedFunc(maps.Keys(counts), func(x, y string) int {
 			return cmp.Or(counts[y]-counts[x], strings.Compare(x, y))
 		}) {
-			if len(kb) >= 20 {
-				break // Telegram shows at most 100 buttons; a long tail helps nobody
-			}
-			row = append(row, callbackButton(fmt.Sprintf("%s (%d)", label(v), counts[v]), data(cbAnnAudience, id, kind, v)))
-			if len(row) == 3 {
-				kb, row = append(kb, row), nil
-			}
+			buttons = append(buttons, callbackButton(fmt.Sprintf("%s (%d)", label(v), counts[v]), data(cbAnnAudience, id, kind, v)))
 		}
-		if len(row) > 0 {
-			kb = append(kb, row)
-		}
+		// The largest first, a dozen at most: a long tail helps nobody,
+		// and Telegram shows at most 100 buttons.
+		kb = append(kb, grid(buttons[:min(len(buttons), 12)], 3)...)
 	}
 	add("l", langs, b.cat.Name)
 	add("c", countries, func(v string) string { return v })
@@ -800,10 +782,9 @@ func (b *Bot) announcementsCmd(r *request) {
 		return
 	}
 	lines := []string{r.t("ann_list_head", nil)}
-	var kb keyboard
-	var row []models.InlineKeyboardButton
+	var buttons []models.InlineKeyboardButton
 	for _, a := range list {
-		c, err := b.store.Counts(r.ctx, b.annJob(a.ID))
+		c, err := b.store.Counts(r.ctx, b.ann.Job(a.ID))
 		if err != nil {
 			r.fail(err)
 			return
@@ -815,19 +796,9 @@ func (b *Bot) announcementsCmd(r *request) {
 		}
 		lines = append(lines, r.t("ann_list_line", l10n.Data{"ID": a.ID, "State": r.text("ann_state_"+a.State, nil), "When": r.when(when),
 			"Audience": audienceText(r.loc, a.Audience), "Sent": c.Sent, "Recipients": a.Recipients, "Text": clip(strings.Join(strings.Fields(text), " "), 60)}))
-		row = append(row, callbackButton("#"+id64(a.ID), data(cbAnnounce, id64(a.ID), "show")))
-		if len(row) == 5 {
-			kb, row = append(kb, row), nil
-		}
+		buttons = append(buttons, callbackButton("#"+id64(a.ID), data(cbAnnounce, id64(a.ID), "show")))
 	}
-	if len(row) > 0 {
-		kb = append(kb, row)
-	}
-	r.reply(clipHTML(strings.Join(lines, "\n\n")), kb)
-}
-
-func (b *Bot) annJob(id int64) string {
-	return fmt.Sprintf("%s:%s:%d", b.cfg.Outbox, announce.JobSend, id)
+	r.reply(clipHTML(strings.Join(lines, "\n\n")), grid(buttons, 5))
 }
 
 // wakeFollow has the announcements followed at once.
@@ -857,15 +828,15 @@ func (b *Bot) followAnnouncements(ctx context.Context) {
 }
 
 func (b *Bot) followRound(ctx context.Context) {
-	if _, err := b.ann.StartDue(ctx); err != nil && ctx.Err() == nil {
-		b.log.Error("starting announcements", "err", err)
-	}
 	list, err := b.store.Unfinished(ctx, b.cfg.Outbox)
 	if err != nil {
 		if ctx.Err() == nil {
 			b.log.Error("following announcements", "err", err)
 		}
 		return
+	}
+	if _, err := b.ann.StartDue(ctx, list); err != nil && ctx.Err() == nil {
+		b.log.Error("starting announcements", "err", err)
 	}
 	for _, a := range list {
 		st, err := b.ann.Status(ctx, a.ID)

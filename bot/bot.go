@@ -80,6 +80,7 @@ type Store interface {
 	Draft(ctx context.Context, author int64) (store.Announcement, error)
 	DeleteDraft(ctx context.Context, id int64) (bool, error)
 	Announcements(ctx context.Context, eventID int64, limit int) ([]store.Announcement, error)
+	Unfinished(ctx context.Context, sender string) ([]store.Announcement, error)
 	MarkReported(ctx context.Context, id int64) error
 	SetProgressMessage(ctx context.Context, id, chatID int64, msgID int) error
 }

@@ -319,9 +319,9 @@ func (b *Bot) deskReply(ctx context.Context, msg *models.Message, text string, k
 // shown.
 func (b *Bot) answerTicket(ctx context.Context, t store.Ticket, msg *models.Message) {
 	kind, text := incomingKind(msg)
-	body := escapedEntityHTML(msg.Text, msg.Entities)
+	body := typedHTML(msg.Text, msg.Entities)
 	if kind != "text" {
-		body = escapedEntityHTML(msg.Caption, msg.CaptionEntities)
+		body = typedHTML(msg.Caption, msg.CaptionEntities)
 	}
 	b.deliverAnswer(ctx, t, msg, kind, text, body)
 }
@@ -383,15 +383,6 @@ func (b *Bot) deliverAnswer(ctx context.Context, t store.Ticket, msg *models.Mes
 	}
 }
 
-// escapedEntityHTML is what an organiser typed, as HTML that shows it
-// exactly: their formatting kept, everything else escaped.
-func escapedEntityHTML(text string, entities []models.MessageEntity) string {
-	if slices.ContainsFunc(entities, func(e models.MessageEntity) bool { o, _ := entityTags(e); return o != "" }) {
-		return entityHTML(text, entities)
-	}
-	return html.EscapeString(text)
-}
-
 // deskFailed handles a message the desk did not take. A deleted forum
 // topic is the one cause the bot can mend: the delegate gets a new topic,
 // a new card, and the message goes there.
@@ -407,6 +398,7 @@ func (b *Bot) deskFailed(ctx context.Context, ticketID int64, job string) {
 	}
 	failed, err := b.store.JobMessage(ctx, job)
 	if err != nil {
+		b.log.Error("desk message", "job", job, "err", err)
 		return
 	}
 	// Several messages fail on the same deleted topic: the first to be
@@ -438,7 +430,7 @@ func (b *Bot) deskFailed(ctx context.Context, ticketID int64, job string) {
 
 // answerDone tells the desk whether an answer reached its delegate, under
 // the answer, at the group's pace.
-func (b *Bot) answerDone(ctx context.Context, ticketID int64, deskMsg string, c store.JobCounts) {
+func (b *Bot) answerDone(ctx context.Context, job string, ticketID int64, deskMsg string, c store.JobCounts) {
 	t, err := b.store.Ticket(ctx, ticketID)
 	if err != nil {
 		return
@@ -461,7 +453,7 @@ func (b *Bot) answerDone(ctx context.Context, ticketID int64, deskMsg string, c 
 		name, _, _ := deskWriter{b}.who(ctx, t)
 		text = loc.HTML("desk_blocked", l10n.Data{"Name": name})
 	default:
-		text = loc.HTML("desk_failed", l10n.Data{"Reason": b.failure(ctx, ticketID, deskMsg)})
+		text = loc.HTML("desk_failed", l10n.Data{"Reason": b.failure(ctx, job)})
 	}
 	if err := b.desk.Note(ctx, t, text, msgID, markup); err != nil {
 		b.log.Error("desk note", "ticket", t.ID, "err", err)
@@ -469,8 +461,8 @@ func (b *Bot) answerDone(ctx context.Context, ticketID int64, deskMsg string, c 
 }
 
 // failure is why an answer did not reach its delegate.
-func (b *Bot) failure(ctx context.Context, ticketID int64, deskMsg string) string {
-	reason, err := b.store.Reason(ctx, fmt.Sprintf("%s:%s:%d:%s", b.cfg.Outbox, desk.JobAnswer, ticketID, deskMsg))
+func (b *Bot) failure(ctx context.Context, job string) string {
+	reason, err := b.store.Reason(ctx, job)
 	if err != nil || reason == "" {
 		return "—"
 	}
@@ -566,7 +558,9 @@ func (b *Bot) askDesk(r *request) {
 // (dkc:<ticket>), save an answer as a FAQ (dkf:<ticket>:<answer>).
 func (b *Bot) deskCallback(ctx context.Context, cb *models.CallbackQuery) {
 	answer := func(text string) {
-		b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID, Text: text})
+		if _, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: cb.ID, Text: text}); err != nil {
+			b.log.Warn("answer callback failed", "chat", cb.Message.Message.Chat.ID, "err", err)
+		}
 	}
 	loc := b.deskLoc()
 	fields := strings.Split(cb.Data, ":")
@@ -583,12 +577,20 @@ func (b *Bot) deskCallback(ctx context.Context, cb *models.CallbackQuery) {
 	case fields[0] == cbDeskClose && len(fields) == 2:
 		answer("")
 		b.closeTicket(ctx, t, msg)
-		b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: msg.Chat.ID, MessageID: msg.ID,
-			ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: keyboard{}}})
+		b.dropButtons(ctx, msg)
 	case fields[0] == cbDeskFAQ && len(fields) == 3:
 		b.saveFAQ(ctx, t, fields[2], cb, answer)
 	default:
 		answer(loc.Text("button_expired", nil))
+	}
+}
+
+// dropButtons takes the buttons off a desk message whose work is done.
+func (b *Bot) dropButtons(ctx context.Context, msg *models.Message) {
+	_, err := b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: msg.Chat.ID, MessageID: msg.ID,
+		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: keyboard{}}})
+	if err != nil {
+		b.log.Warn("desk buttons not removed", "chat", msg.Chat.ID, "err", err)
 	}
 }
 
@@ -642,8 +644,7 @@ func (b *Bot) saveFAQ(ctx context.Context, t store.Ticket, deskMsg string, cb *m
 	}
 	answer("")
 	msg := cb.Message.Message
-	b.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: msg.Chat.ID, MessageID: msg.ID,
-		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: keyboard{}}})
+	b.dropButtons(ctx, msg)
 	b.deskReply(ctx, msg, loc.HTML("desk_faq_saved", l10n.Data{"FAQ": faqID, "Language": b.cat.Name(lang)}), nil)
 }
 
@@ -667,6 +668,7 @@ func (b *Bot) flushDesk(ctx context.Context) {
 			}
 			if time.Since(swept) > time.Hour {
 				swept = time.Now()
+				b.albums.Clear() // an album arrives within seconds
 				if _, err := b.store.ForgetOffered(ctx, swept.Add(-offeredFor)); err != nil && ctx.Err() == nil {
 					b.log.Error("forget offered questions", "err", err)
 				}

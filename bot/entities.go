@@ -16,6 +16,29 @@ import (
 // without formatting is taken as HTML written by hand, so that "<b>" typed
 // in works too, unless it is plain text Telegram would misread.
 func entityHTML(text string, entities []models.MessageEntity) string {
+	if out, ok := formattedHTML(text, entities); ok {
+		return out
+	}
+	// Hand-written HTML stays HTML; a plain text that Telegram would
+	// misread (a pasted link with "&", "a < b") is escaped instead.
+	if _, _, err := tghtml.Parse(text); err == nil || strings.Contains(text, "<") {
+		return text
+	}
+	return html.EscapeString(text)
+}
+
+// typedHTML writes a message's text as Telegram HTML that shows exactly
+// what was typed: the formatting kept, everything else escaped.
+func typedHTML(text string, entities []models.MessageEntity) string {
+	if out, ok := formattedHTML(text, entities); ok {
+		return out
+	}
+	return html.EscapeString(text)
+}
+
+// formattedHTML writes the formatting a message's entities give its text
+// as HTML tags, the text escaped; ok is false when there is none.
+func formattedHTML(text string, entities []models.MessageEntity) (out string, ok bool) {
 	type tag struct {
 		at    int // UTF-16 offset
 		open  bool
@@ -35,12 +58,7 @@ func entityHTML(text string, entities []models.MessageEntity) string {
 			tag{at: e.Offset + e.Length, open: false, order: e.Length*1000 - i, html: closeTag})
 	}
 	if !formatted {
-		// Hand-written HTML stays HTML; a plain text that Telegram would
-		// misread (a pasted link with "&", "a < b") is escaped instead.
-		if _, _, err := tghtml.Parse(text); err == nil || strings.Contains(text, "<") {
-			return text
-		}
-		return html.EscapeString(text)
+		return "", false
 	}
 	sort.SliceStable(tags, func(i, j int) bool {
 		if tags[i].at != tags[j].at {
@@ -61,7 +79,7 @@ func entityHTML(text string, entities []models.MessageEntity) string {
 		b.WriteString(t.html)
 	}
 	b.WriteString(html.EscapeString(string(utf16.Decode(units[pos:]))))
-	return b.String()
+	return b.String(), true
 }
 
 // entityTags returns the HTML tags of a formatting entity, or "" for the

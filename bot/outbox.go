@@ -149,7 +149,7 @@ func (b *Bot) jobDone(ctx context.Context, job string, c store.JobCounts) {
 	if kind, ticket, last, ok := desk.ParseJob(job); ok {
 		switch {
 		case kind == desk.JobAnswer:
-			b.answerDone(ctx, ticket, last, c)
+			b.answerDone(ctx, job, ticket, last, c)
 		case kind == desk.JobDesk && c.Failed > 0:
 			b.deskFailed(ctx, ticket, job)
 		case c.Sent == 0:

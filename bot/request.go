@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	tg "github.com/go-telegram/bot"
@@ -38,6 +39,15 @@ type (
 	keyboard = [][]models.InlineKeyboardButton
 	button   = models.InlineKeyboardButton
 )
+
+// grid lays buttons out n to a row.
+func grid(buttons []models.InlineKeyboardButton, n int) keyboard {
+	var kb keyboard
+	for row := range slices.Chunk(buttons, n) {
+		kb = append(kb, row)
+	}
+	return kb
+}
 
 func callbackButton(text string, data string) models.InlineKeyboardButton {
 	return models.InlineKeyboardButton{Text: text, CallbackData: data}

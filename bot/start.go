@@ -82,22 +82,15 @@ func (b *Bot) help(r *request) {
 
 // language offers every supported language, each in its own name.
 func (b *Bot) language(r *request) {
-	var kb keyboard
-	var row []models.InlineKeyboardButton
+	var buttons []models.InlineKeyboardButton
 	for _, code := range l10n.Codes {
 		name := b.cat.Name(code)
 		if code == r.lang() {
 			name = "✓ " + name
 		}
-		row = append(row, callbackButton(name, data(cbLanguage, code)))
-		if len(row) == 3 {
-			kb, row = append(kb, row), nil
-		}
+		buttons = append(buttons, callbackButton(name, data(cbLanguage, code)))
 	}
-	if len(row) > 0 {
-		kb = append(kb, row)
-	}
-	r.reply(r.t("language_prompt", nil), kb)
+	r.reply(r.t("language_prompt", nil), grid(buttons, 3))
 }
 
 func (b *Bot) languageChosen(r *request) {

@@ -183,6 +183,15 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
+// startDue starts what is due, as the bot's follow loop does.
+func (f *fixture) startDue(ctx context.Context) ([]int64, error) {
+	list, err := f.st.Unfinished(ctx, "telegram")
+	if err != nil {
+		return nil, err
+	}
+	return f.svc.StartDue(ctx, list)
+}
+
 func chats(ps []store.Participant) string {
 	var ids []string
 	for _, p := range ps {
@@ -244,11 +253,11 @@ func TestStartSendsEachTheirVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if started, _ := f.svc.StartDue(ctx); len(started) != 0 {
+	if started, _ := f.startDue(ctx); len(started) != 0 {
 		t.Fatalf("started %v an hour early", started)
 	}
 	f.now = f.now.Add(time.Hour)
-	if started, err := f.svc.StartDue(ctx); err != nil || len(started) != 1 || started[0] != id {
+	if started, err := f.startDue(ctx); err != nil || len(started) != 1 || started[0] != id {
 		t.Fatalf("started %v, %v; want [%d]", started, err, id)
 	}
 	st, err := f.svc.Status(ctx, id)
@@ -273,7 +282,7 @@ func TestStartSendsEachTheirVersion(t *testing.T) {
 		t.Errorf("%d copies, want %d", len(got), len(want))
 	}
 	// Starting again (a restart before the state was saved) adds nobody twice.
-	if started, _ := f.svc.StartDue(ctx); len(started) != 0 {
+	if started, _ := f.startDue(ctx); len(started) != 0 {
 		t.Errorf("started again: %v", started)
 	}
 }
@@ -317,7 +326,7 @@ func TestPauseResumeCancel(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	id, _ := f.svc.Queue(ctx, store.Announcement{EventID: f.eventID, Audience: "all", Versions: []store.Version{{Lang: "en", HTML: "Bus at 10"}}})
-	f.svc.StartDue(ctx)
+	f.startDue(ctx)
 	settle(t, f.st, outbox(t, f.st, "telegram"), 3)
 	if ok, err := f.svc.Pause(ctx, id); !ok || err != nil {
 		t.Fatalf("pause: %v %v", ok, err)
@@ -357,7 +366,7 @@ func TestCorrectAndWithdraw(t *testing.T) {
 	ctx := context.Background()
 	id, _ := f.svc.Queue(ctx, store.Announcement{EventID: f.eventID, Audience: "all",
 		Versions: []store.Version{{Lang: "en", HTML: "Bus at 10 from Gate 2"}, {Lang: "ru", HTML: "Автобус в 10 от выхода 2"}}})
-	f.svc.StartDue(ctx)
+	f.startDue(ctx)
 	copies := outbox(t, f.st, "telegram")
 	// Chats 101 and 102 (Russian) and 103 (English) got theirs; the rest wait.
 	for _, m := range copies {
@@ -453,7 +462,7 @@ func TestInFlightFollowsTheAnnouncement(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.svc.StartDue(ctx)
+		f.startDue(ctx)
 		return f, id, claimAll(t, f.st)
 	}
 	t.Run("paused, then a 429", func(t *testing.T) {

@@ -20,7 +20,6 @@ type Store interface {
 	Announcement(ctx context.Context, id int64) (store.Announcement, error)
 	SaveAnnouncement(ctx context.Context, a store.Announcement) (int64, error)
 	MoveAnnouncement(ctx context.Context, id int64, from []string, to string, fields map[string]any) (bool, error)
-	Unfinished(ctx context.Context, sender string) ([]store.Announcement, error)
 	Enqueue(ctx context.Context, msgs []store.Outgoing) (int, error)
 	Counts(ctx context.Context, job string) (store.JobCounts, error)
 	ControlAnnouncement(ctx context.Context, id int64, from []string, to string, fields map[string]any, job, op string) (bool, error)
@@ -79,7 +78,8 @@ const (
 	JobWithdraw = "del"
 )
 
-func (s *Service) job(id int64) string { return fmt.Sprintf("%s:%s:%d", s.opt.Sender, JobSend, id) }
+// Job names the outbox job that sends an announcement.
+func (s *Service) Job(id int64) string { return fmt.Sprintf("%s:%s:%d", s.opt.Sender, JobSend, id) }
 
 func (s *Service) withdrawal(id int64) string {
 	return fmt.Sprintf("%s:%s:%d", s.opt.Sender, JobWithdraw, id)
@@ -247,14 +247,11 @@ func (s *Service) Confirm(ctx context.Context, id, reportChat int64, progressMsg
 	return ok, err
 }
 
-// StartDue starts every queued announcement whose time has come: each
-// recipient's copy, in their language, goes into the outbox. It returns
-// the announcements it started.
-func (s *Service) StartDue(ctx context.Context) ([]int64, error) {
-	list, err := s.store.Unfinished(ctx, s.opt.Sender)
-	if err != nil {
-		return nil, err
-	}
+// StartDue starts those of a sender's unfinished announcements (list, from
+// Store.Unfinished) that are queued and due: each recipient's copy, in
+// their language, goes into the outbox. It returns the announcements it
+// started.
+func (s *Service) StartDue(ctx context.Context, list []store.Announcement) ([]int64, error) {
 	now := s.opt.Now()
 	var started []int64
 	var errs []error
@@ -281,7 +278,7 @@ func (s *Service) start(ctx context.Context, a store.Announcement) error {
 	if err != nil {
 		return err
 	}
-	job := s.job(a.ID)
+	job := s.Job(a.ID)
 	msgs := make([]store.Outgoing, len(ps))
 	for i, p := range ps {
 		v := Pick(a.Versions, s.LangOf(p))
@@ -327,7 +324,7 @@ func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	c, err := s.store.Counts(ctx, s.job(id))
+	c, err := s.store.Counts(ctx, s.Job(id))
 	if err != nil {
 		return Status{}, err
 	}
@@ -346,7 +343,7 @@ func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
 		// Copies in flight at the withdrawal are deleted once they are
 		// out: the deletion job is brought up to date until none is left.
 		if c.InFlight == 0 {
-			if _, err := s.store.FollowUp(ctx, s.job(id), s.withdrawal(id), store.OpDelete, "", ""); err != nil {
+			if _, err := s.store.FollowUp(ctx, s.Job(id), s.withdrawal(id), store.OpDelete, "", ""); err != nil {
 				return Status{}, err
 			}
 			st.Finished = true
@@ -366,12 +363,12 @@ func (s *Service) Status(ctx context.Context, id int64) (Status, error) {
 
 // Pause holds a running announcement's copies not yet sent.
 func (s *Service) Pause(ctx context.Context, id int64) (bool, error) {
-	return s.store.ControlAnnouncement(ctx, id, []string{store.AnnSending}, store.AnnPaused, nil, s.job(id), store.JobHold)
+	return s.store.ControlAnnouncement(ctx, id, []string{store.AnnSending}, store.AnnPaused, nil, s.Job(id), store.JobHold)
 }
 
 // Resume sends a paused announcement on.
 func (s *Service) Resume(ctx context.Context, id int64) (bool, error) {
-	ok, err := s.store.ControlAnnouncement(ctx, id, []string{store.AnnPaused}, store.AnnSending, nil, s.job(id), store.JobRelease)
+	ok, err := s.store.ControlAnnouncement(ctx, id, []string{store.AnnPaused}, store.AnnSending, nil, s.Job(id), store.JobRelease)
 	s.opt.Wake()
 	return ok, err
 }
@@ -380,7 +377,7 @@ func (s *Service) Resume(ctx context.Context, id int64) (bool, error) {
 // sent never go.
 func (s *Service) Cancel(ctx context.Context, id int64) (bool, error) {
 	return s.store.ControlAnnouncement(ctx, id, []string{store.AnnQueued, store.AnnSending, store.AnnPaused}, store.AnnCancelled,
-		map[string]any{"finished_at": s.opt.Now()}, s.job(id), store.JobCancel)
+		map[string]any{"finished_at": s.opt.Now()}, s.Job(id), store.JobCancel)
 }
 
 // Correctable are the states in which an announcement may be corrected:
@@ -400,7 +397,7 @@ func (s *Service) Correct(ctx context.Context, id int64, v store.Version) (int, 
 		return 0, fmt.Errorf("%w: %s", ErrInvalid, describe([]Problem{*p}))
 	}
 	fixJob := fmt.Sprintf("%s:%s:%d:#%d", s.opt.Sender, JobCorrect, id, a.Corrections+1)
-	n, err := s.store.Correct(ctx, id, Correctable, s.job(id), fixJob, v)
+	n, err := s.store.Correct(ctx, id, Correctable, s.Job(id), fixJob, v)
 	s.opt.Wake()
 	return n, err
 }
@@ -408,7 +405,7 @@ func (s *Service) Correct(ctx context.Context, id int64, v store.Version) (int, 
 // Withdraw stops an announcement and deletes every copy sent. It returns
 // how many copies will be deleted, and whether it was withdrawn now.
 func (s *Service) Withdraw(ctx context.Context, id int64) (int, bool, error) {
-	n, ok, err := s.store.Withdraw(ctx, id, Correctable, s.job(id), s.withdrawal(id), s.opt.Now())
+	n, ok, err := s.store.Withdraw(ctx, id, Correctable, s.Job(id), s.withdrawal(id), s.opt.Now())
 	s.opt.Wake()
 	return n, ok, err
 }
