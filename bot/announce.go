@@ -680,7 +680,13 @@ func (b *Bot) sendCopy(r *request, a store.Announcement, v store.Version) bool {
 // confirm queues a previewed draft; the progress shows in the message
 // whose Send was pressed.
 func (b *Bot) confirm(r *request, a store.Announcement) {
-	if _, total, err := b.ann.Readers(r.ctx, a); err != nil || total == 0 {
+	_, total, err := b.ann.Readers(r.ctx, a)
+	if err != nil {
+		r.answer("")
+		r.fail(err)
+		return
+	}
+	if total == 0 {
 		r.answer(r.text("ann_no_recipients", nil))
 		return
 	}
