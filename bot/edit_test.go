@@ -151,6 +151,14 @@ func TestNoticeOnceAndCurrent(t *testing.T) {
 	if n := len(h.api.Messages(u.ID)) - base; n != 2 {
 		t.Errorf("an undone move was announced: %d notices, want 2", n)
 	}
+	// The admin follows the event too: their own copy and the count come
+	// in their own time; let them arrive before the next command.
+	h.await(admin.ID, "09:30–11:00 KST")
+	for deadline := time.Now().Add(time.Minute); h.count(admin.ID, "Notice sent") < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second notice's count never came")
+		}
+	}
 	if got := only(t, h.say(admin, "/move d2-cyber 09:30")).Text; !strings.Contains(got, "Nothing to change") {
 		t.Errorf("a move to where it is: %s", got)
 	}

@@ -250,6 +250,17 @@ func (h *harness) await(chatID int64, text string) localapi.Message {
 	}
 }
 
+// count tells how many messages of a chat contain text.
+func (h *harness) count(chatID int64, text string) int {
+	n := 0
+	for _, m := range h.api.Messages(chatID) {
+		if strings.Contains(m.Text, text) {
+			n++
+		}
+	}
+	return n
+}
+
 // say sends text from u and returns the bot's replies.
 func (h *harness) say(u localapi.User, text string) []localapi.Message {
 	h.t.Helper()
